@@ -1,0 +1,4 @@
+// The virtfs-lab library: the simulator's public entry points, importable from Node, a Web Worker
+// and the page alike (no DOM, no Node built-ins anywhere under sim/).
+// Each layer re-exports its public functions here as it lands.
+export {};
