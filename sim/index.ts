@@ -2,3 +2,4 @@
 // and the page alike (no DOM, no Node built-ins anywhere under sim/).
 // Each layer re-exports its public functions here as it lands.
 export {};
+export * from './qemu/versions.ts';
