@@ -1,0 +1,110 @@
+// The scenario file (format version 1): what a trainer writes and what the playground shares.
+// Contract: /work/notes/H-guest.md §3 (issue 4 §3). Tree entries reuse the entry format of
+// /work/shared/vectors/FORMAT.md ("Tree entry"), with ABSOLUTE paths instead of export-relative ones.
+
+export type Era = '0.10.2' | '9.0';
+export type Variant = 'as-posted' | 'corrected';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'fifo' | 'chardev' | 'blockdev' | 'socket';
+
+export interface Timespec { sec: number; nsec: number }
+
+/** FORMAT.md tree entry, absolute path. Device entries carry `rdev` and the bytes the device returns. */
+export interface TreeEntry {
+  path: string;
+  type: EntryType;
+  /** Permission bits only, 0..0o7777 (FORMAT.md). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** file: text content; chardev/blockdev: what reading the device returns. */
+  content?: string;
+  content_b64?: string;
+  target?: string;
+  target_b64?: string;
+  /** glibc-encoded st_rdev (FORMAT.md); or give rdev_major/rdev_minor. */
+  rdev?: number;
+  rdev_major?: number;
+  rdev_minor?: number;
+  xattrs?: Record<string, string | { b64: string }>;
+  atime?: Timespec;
+  mtime?: Timespec;
+  hardlink_of?: string;
+}
+
+export interface HostSpec {
+  /** The exported directory; must equal the `<source dir>` of the domain's first `<filesystem>`. */
+  export: string;
+  tree: TreeEntry[];
+}
+
+export interface GuestSpec {
+  /** Where the guest mounts the first filesystem's tag (default /mnt). */
+  mount: string;
+  /** Who runs the guest script (a line can switch with `as UID[:GID] CMD`). */
+  uid: number;
+  gid: number;
+  /** Extra entries for the guest's own root filesystem. */
+  tree: TreeEntry[];
+  /** Shell lines. `host: CMD` runs on the host as root; `racer: host: CMD` is the second actor's step. */
+  script: string[];
+}
+
+/** Where the racer's steps run: after the main actor's N-th host syscall (1-based), counted over the run. */
+export interface RaceSpec { afterHostSyscall: number }
+
+/** Expected outcome of one command (index into guest.script) for a preset's matrix entry. */
+export interface ExpectResult {
+  line: number;
+  exit?: number;
+  stdout?: string;
+  stdoutIncludes?: string;
+  stderr?: string;
+  stderrIncludes?: string;
+  /** The command did not complete (blocked, e.g. the FIFO open freezing the helper). */
+  blocked?: boolean;
+}
+
+/** Expected state of a host object after the run. */
+export interface ExpectHost {
+  path: string;
+  exists?: boolean;
+  content?: string;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  type?: EntryType;
+}
+
+/** One driver/version cell of a preset's expectation table (scenarios.md's rows). */
+export interface MatrixCell {
+  label: string;
+  driver: 'local' | 'proxy';
+  qemu: string;
+  era?: Era;
+  variant?: Variant;
+  /** Extra `<filesystem>` children/attributes are not rewritten; only the driver type is. */
+  launch?: 'ok' | 'refused';
+  results?: ExpectResult[];
+  host?: ExpectHost[];
+  /** Free text: the scenarios.md row this cell reproduces. */
+  note?: string;
+}
+
+export interface Scenario {
+  version: 1;
+  title: string;
+  id?: string;
+  description?: string;
+  host: HostSpec;
+  guest: GuestSpec;
+  domain: string;
+  era: Era;
+  variant: Variant;
+  qemu: string;
+  race?: RaceSpec;
+  /** Presets only: expected outcome per driver/version. */
+  matrix?: MatrixCell[];
+  /** Free-form provenance (scenarios.md section, CVE). */
+  source?: string;
+}
