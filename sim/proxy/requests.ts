@@ -33,9 +33,10 @@ export interface RequestSpec {
   readonly syscall: string;
 }
 
-const s = (name: string, role: StringRole): FieldSpec => ({ name, kind: 's', role });
-const d = (name: string, signed = false): FieldSpec => ({ name, kind: 'd', signed });
-const q = (name: string, signed = false): FieldSpec => ({ name, kind: 'q', signed });
+// Generic over the name so the table keeps literal field names for RequestArgs/RequestFields.
+const s = <N extends string>(name: N, role: StringRole) => ({ name, kind: 's' as const, role });
+const d = <N extends string>(name: N, signed = false) => ({ name, kind: 'd' as const, signed });
+const q = <N extends string>(name: N, signed = false) => ({ name, kind: 'q' as const, signed });
 
 /** Field names follow the recorded suite's `request.fields` (vectors/FORMAT.md, Step). */
 export const REQUESTS = {

@@ -134,7 +134,7 @@ describe('replies (§4.2, §9)', () => {
     const bytes = unhex('00000000 74000000 00fe000000000000 a6c0200000000000 0500000000000000 ed410000 00000000 00000000 0000000000000000 0010000000000000 0010000000000000 0800000000000000 00105e5f00000000 c76b9f0600000000 00f1536500000000 8ed73e0d00000000 0000000000000000 0000000000000000');
     const d = decodeReply('T_LSTAT', bytes);
     expect(d.ok && 'stat' in d && d.stat).toMatchObject({ st_mode: 0o40755, st_nlink: 5n, st_size: 4096n, st_atim_sec: 1600000000n, st_atim_nsec: 111111111n, st_mtim_sec: 1700000000n, st_mtim_nsec: 222222222n });
-    expect(hex(encodeResponse(responsePayload.stat((d as { stat: never }).stat)))).toBe(hex(bytes));
+    expect(hex(encodeResponse(responsePayload.stat((d as unknown as { stat: never }).stat)))).toBe(hex(bytes));
   });
   it('decodes errors of each shape', () => {
     expect(decodeReply('T_OPEN', unhex('faffffff'))).toMatchObject({ shape: 'fd', ok: false, errno: 6 });
