@@ -3,3 +3,4 @@
 // Each layer re-exports its public functions here as it lands.
 export {};
 export * from './qemu/versions.ts';
+export * from './p9/index.ts';
