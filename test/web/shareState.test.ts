@@ -1,0 +1,121 @@
+// Share links are untrusted input: every malformed or hostile fragment must give a ShareLinkError with
+// a located, readable message (the page then shows the default state), never a crash or a hang.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { deflateSync, strToU8 } from 'fflate';
+import {
+  decodeShareFragment, encodeRawFragment, encodeShareFragment, fromBase64Url, toBase64Url,
+  ShareLinkError, SHARE_FORMAT_VERSION, type ShareState,
+} from '../../web/lib/share/shareState.ts';
+
+const state: ShareState = {
+  xml: `<domain type='qemu'>\n  <name>fstest</name>\n  <devices><filesystem type='mount'><driver type='proxy'/>` +
+    `<source dir='/export/to/guest'/><target dir='/import/from/host'/></filesystem></devices>\n</domain>\n`,
+  era: '0.10.2',
+  variant: 'as-posted',
+  qemuVersion: '7.2',
+  view: { layout: 'columns', split: 0.5 },
+};
+
+function reason(fragment: string): string {
+  try {
+    decodeShareFragment(fragment);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ShareLinkError);
+    expect((e as ShareLinkError).code).toBe('ShareLinkError');
+    return (e as ShareLinkError).data.reason;
+  }
+  return 'no error';
+}
+
+describe('share link round trip', () => {
+  it('encodes the current format and decodes it back', () => {
+    const f = encodeShareFragment(state);
+    expect(f.startsWith(`s=${SHARE_FORMAT_VERSION}.`)).toBe(true);
+    expect(f).toMatch(/^s=2\.[A-Za-z0-9_-]+$/); // URL-safe, no padding
+    expect(decodeShareFragment(f)).toEqual(state);
+    expect(decodeShareFragment(`#${f}`)).toEqual(state);
+  });
+  it('compresses: a typical domain XML gives a much shorter link than its JSON', () => {
+    const big = { ...state, xml: state.xml.repeat(8) };
+    expect(encodeShareFragment(big).length).toBeLessThan(JSON.stringify(big).length / 3);
+  });
+  it('round-trips arbitrary XML text, including non-BMP characters and quotes (300 seeded runs)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('0.10.2', '9.0' as const),
+      fc.double({ min: 0.15, max: 0.85, noNaN: true }), (xml, era, split) => {
+        const s: ShareState = { ...state, xml, era, view: { layout: 'rows', split } };
+        expect(decodeShareFragment(encodeShareFragment(s))).toEqual(s);
+      }), { numRuns: 300, seed: 5 });
+  });
+  it('base64url round-trips every length', () => {
+    for (let n = 0; n < 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      expect(fromBase64Url(toBase64Url(bytes))).toEqual(bytes);
+    }
+  });
+});
+
+describe('older links are migrated', () => {
+  it('reads a v1 link (no view, `qemu` key) as v2 with the default view', () => {
+    const v1 = encodeRawFragment(1, { xml: '<domain/>', era: '9.0', variant: 'corrected', qemu: '5.0' });
+    expect(decodeShareFragment(v1)).toEqual({ xml: '<domain/>', era: '9.0', variant: 'corrected', qemuVersion: '5.0', view: { layout: 'columns', split: 0.5 } });
+  });
+  it('validates a v1 link in its own format (a v2-shaped body under version 1 is refused)', () => {
+    const wrong = encodeRawFragment(1, { xml: '<domain/>', era: '9.0', variant: 'corrected', qemuVersion: '5.0', view: { layout: 'columns', split: 0.5 } });
+    expect(() => decodeShareFragment(wrong)).toThrow(/state\.qemu must be a string/);
+  });
+});
+
+describe('malformed and hostile links', () => {
+  it('ignores fragments that are not share links', () => {
+    expect(decodeShareFragment('')).toBeNull();
+    expect(decodeShareFragment('#')).toBeNull();
+    expect(decodeShareFragment('#notes-heading')).toBeNull();
+  });
+  it('names what is wrong, and where', () => {
+    expect(reason('s=')).toBe('bad-prefix');
+    expect(reason('s=x.abc')).toBe('bad-prefix');
+    expect(reason('s=99.abc')).toBe('unsupported-version');
+    expect(() => decodeShareFragment('s=99.abc')).toThrow(/newer virtfs-lab \(format 99/);
+    expect(reason('s=0.abc')).toBe('unsupported-version');
+    expect(() => decodeShareFragment('s=2.abc$def')).toThrow(/unexpected character "\$" at offset 7 of the link fragment/);
+    expect(reason('s=2.a')).toBe('bad-base64');
+    expect(reason('s=2.AAAA')).toBe('bad-deflate');
+    const full = encodeShareFragment(state);
+    expect(reason(full.slice(0, full.length - 10))).toMatch(/bad-deflate|bad-base64/); // cut off in a chat app
+  });
+  it('refuses bad JSON and wrong field types with the field path', () => {
+    const raw = (text: string) => `s=2.${toBase64Url(deflateSync(strToU8(text)))}`;
+    expect(reason(raw('{'))).toBe('bad-json');
+    expect(reason(raw('[]'))).toBe('bad-field');
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, era: '<img src=x onerror=alert(1)>' })))
+      .toThrow(/state\.era must be one of "0\.10\.2", "9\.0"/);
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, qemuVersion: '7.2; rm -rf /' }))).toThrow(/state\.qemuVersion must look like/);
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, view: { layout: 'columns', split: 1e9 } }))).toThrow(/state\.view\.split/);
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, xml: 42 }))).toThrow(/state\.xml must be a string/);
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, view: null }))).toThrow(/state\.view must be an object/);
+  });
+  it('keeps only known fields (no __proto__ games)', () => {
+    const f = `s=2.${toBase64Url(deflateSync(strToU8(JSON.stringify(state).replace('{', '{"__proto__":{"polluted":1},"extra":1,'))))}`;
+    const s = decodeShareFragment(f)!;
+    expect(Object.keys(s).sort()).toEqual(['era', 'qemuVersion', 'variant', 'view', 'xml']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+  it('stops a decompression bomb early instead of inflating it', () => {
+    const bomb = `s=2.${toBase64Url(deflateSync(new Uint8Array(64 << 20), { level: 9 }))}`; // 64 MiB of zeros
+    expect(bomb.length).toBeLessThan(200_000);
+    const t0 = performance.now();
+    expect(reason(bomb)).toBe('too-large');
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+  it('refuses absurdly long links before decoding them', () => {
+    expect(reason(`s=2.${'A'.repeat(300_000)}`)).toBe('too-large');
+  });
+  it('never throws anything but ShareLinkError on random input (500 seeded runs)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (junk) => {
+      for (const f of [`s=2.${junk}`, `s=${junk}`, `s=1.${toBase64Url(strToU8(junk))}`]) {
+        try { decodeShareFragment(f); } catch (e) { expect(e).toBeInstanceOf(ShareLinkError); }
+      }
+    }), { numRuns: 500, seed: 7 });
+  });
+});

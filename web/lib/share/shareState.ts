@@ -1,0 +1,245 @@
+// Share links: the whole playground state in the URL fragment, so a link needs no server and never
+// rots (ui-anchors.md: the Svelte playground's gzip+base64url hash, Compiler Explorer's versioned
+// state with a fall-through migration chain).
+//
+//   #s=<version>.<base64url(deflate-raw(UTF-8 JSON))>       e.g.  #s=2.q1YqSs3JT…
+//
+// The version says how to read the JSON; older versions are migrated step by step to the current one
+// (v1 → v2 …), so old links keep working. Decoding is defensive: a link is untrusted input (anyone can
+// craft one), so every step has a size limit, every field is type-checked, and a bad link yields a
+// typed ShareLinkError with a located message — the page then shows that message and the default
+// state. Nothing from a link is ever interpreted as HTML or code.
+import { Deflate, Inflate, strFromU8, strToU8 } from 'fflate';
+
+export type Era = '0.10.2' | '9.0';
+export type Variant = 'as-posted' | 'corrected';
+export type PaneLayout = 'columns' | 'rows';
+
+/** The current format (v2). */
+export interface ShareState {
+  xml: string;
+  era: Era;
+  variant: Variant;
+  qemuVersion: string;
+  view: { layout: PaneLayout; split: number };
+}
+
+export const SHARE_FORMAT_VERSION = 2;
+export const DEFAULT_VIEW: ShareState['view'] = { layout: 'columns', split: 0.5 };
+
+/** Limits: far above any real domain XML, far below what could hurt the page. */
+export const MAX_FRAGMENT_CHARS = 200_000;
+export const MAX_JSON_BYTES = 1 << 20;
+export const MAX_XML_CHARS = 512 * 1024;
+
+export type ShareLinkErrorCode =
+  | 'bad-prefix' | 'unsupported-version' | 'too-large' | 'bad-base64' | 'bad-deflate' | 'bad-json' | 'bad-field';
+
+export class ShareLinkError extends Error {
+  static readonly code = 'ShareLinkError' as const;
+  readonly code = ShareLinkError.code;
+  constructor(readonly data: { reason: ShareLinkErrorCode; detail: string }) {
+    super(`This share link cannot be opened: ${data.detail}`);
+  }
+}
+
+const fail = (reason: ShareLinkErrorCode, detail: string): never => {
+  throw new ShareLinkError({ reason, detail });
+};
+
+// ---------------------------------------------------------------------------------------- base64url
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+
+/** RFC 4648 §5 alphabet, no `=` padding (some chat apps mangle links ending in `=`; ui-anchors.md). */
+export function toBase64Url(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let k = 0; k < chars; k++) out += B64[(n >> (18 - 6 * k)) & 63];
+  }
+  return out;
+}
+
+/** Strict decoder: reports the offset of the first character outside the alphabet. */
+export function fromBase64Url(text: string, offsetInFragment = 0): Uint8Array {
+  if (text.length % 4 === 1) fail('bad-base64', `the data has an impossible length (${text.length} characters); the link was probably cut off`);
+  const out = new Uint8Array(Math.floor((text.length * 6) / 8));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    const v = B64_INDEX.get(text[i]!);
+    if (v === undefined) fail('bad-base64', `unexpected character ${JSON.stringify(text[i])} at offset ${offsetInFragment + i} of the link fragment`);
+    acc = (acc << 6) | v!;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------ deflate-raw
+
+function deflate(bytes: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const d = new Deflate({ level: 9 }, (chunk) => chunks.push(chunk));
+  d.push(bytes, true);
+  return concat(chunks);
+}
+
+/** Inflate with an output limit: fed in small slices so a "zip bomb" link is stopped early. */
+function inflateLimited(bytes: Uint8Array, limit: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  const inf = new Inflate((chunk, final) => {
+    total += chunk.length;
+    if (total > limit) fail('too-large', `the state inflates to more than ${limit} bytes`);
+    chunks.push(chunk);
+    if (final) done = true;
+  });
+  try {
+    const SLICE = 256; // ≤ ~264 KB of output per push at deflate's maximum ratio
+    for (let i = 0; i < bytes.length; i += SLICE) inf.push(bytes.subarray(i, i + SLICE), i + SLICE >= bytes.length);
+    if (bytes.length === 0) inf.push(bytes, true);
+  } catch (e) {
+    if (e instanceof ShareLinkError) throw e;
+    fail('bad-deflate', `the compressed data is corrupt (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!done) fail('bad-deflate', 'the compressed data ends early; the link was probably cut off');
+  return concat(chunks);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+// --------------------------------------------------------------------------- versions & migrations
+
+/**
+ * v1: the first format — the launch-plan inputs only: `{ xml, era, variant, qemu }`.
+ * v2: adds `view` (pane layout and split) and spells the version key `qemuVersion` like PlanOptions.
+ * Each migration takes the previous version's validated object to the next version's shape.
+ */
+interface ShareStateV1 { xml: string; era: Era; variant: Variant; qemu: string }
+
+const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (v1) => ({ xml: v1['xml'], era: v1['era'], variant: v1['variant'], qemuVersion: v1['qemu'], view: { ...DEFAULT_VIEW } }),
+};
+
+// ---------------------------------------------------------------------------------------- validate
+
+function obj(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('bad-field', `${path} must be an object`);
+  return v as Record<string, unknown>;
+}
+function str(o: Record<string, unknown>, key: string, path: string, max: number): string {
+  const v = o[key];
+  if (typeof v !== 'string') fail('bad-field', `${path}.${key} must be a string`);
+  if ((v as string).length > max) fail('too-large', `${path}.${key} is longer than ${max} characters`);
+  return v as string;
+}
+function oneOf<T extends string>(o: Record<string, unknown>, key: string, path: string, allowed: readonly T[]): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    fail('bad-field', `${path}.${key} must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+  }
+  return v as T;
+}
+const VERSION_RE = /^\d{1,3}\.\d{1,3}(\.\d{1,3})?$/;
+function qemuVersionField(o: Record<string, unknown>, key: string, path: string): string {
+  const v = str(o, key, path, 16);
+  if (!VERSION_RE.test(v)) fail('bad-field', `${path}.${key} must look like 7.2 or 7.2.22, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function validateV1(raw: unknown): ShareStateV1 {
+  const o = obj(raw, 'state');
+  return {
+    xml: str(o, 'xml', 'state', MAX_XML_CHARS),
+    era: oneOf(o, 'era', 'state', ['0.10.2', '9.0'] as const),
+    variant: oneOf(o, 'variant', 'state', ['as-posted', 'corrected'] as const),
+    qemu: qemuVersionField(o, 'qemu', 'state'),
+  };
+}
+
+function validateV2(raw: unknown): ShareState {
+  const o = obj(raw, 'state');
+  const view = obj(o['view'], 'state.view');
+  const split = view['split'];
+  if (typeof split !== 'number' || !Number.isFinite(split) || split < 0.15 || split > 0.85) {
+    fail('bad-field', `state.view.split must be a number between 0.15 and 0.85, got ${JSON.stringify(split)}`);
+  }
+  return {
+    xml: str(o, 'xml', 'state', MAX_XML_CHARS),
+    era: oneOf(o, 'era', 'state', ['0.10.2', '9.0'] as const),
+    variant: oneOf(o, 'variant', 'state', ['as-posted', 'corrected'] as const),
+    qemuVersion: qemuVersionField(o, 'qemuVersion', 'state'),
+    view: { layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const), split: split as number },
+  };
+}
+
+const VALIDATORS: Record<number, (raw: unknown) => object> = { 1: validateV1, 2: validateV2 };
+
+// -------------------------------------------------------------------------------------- public API
+
+const PREFIX = 's=';
+
+/** The fragment (without `#`) for a state, in the current format. */
+export function encodeShareFragment(state: ShareState): string {
+  const json = JSON.stringify({ xml: state.xml, era: state.era, variant: state.variant, qemuVersion: state.qemuVersion, view: state.view });
+  return `${PREFIX}${SHARE_FORMAT_VERSION}.${toBase64Url(deflate(strToU8(json)))}`;
+}
+
+/** Encode an arbitrary JSON value as a given format version (for tests and for writing old links). */
+export function encodeRawFragment(version: number, value: unknown): string {
+  return `${PREFIX}${version}.${toBase64Url(deflate(strToU8(JSON.stringify(value))))}`;
+}
+
+/**
+ * Read a fragment (with or without the leading `#`). Returns null when the fragment is not a share
+ * link at all (empty, or another app's anchor); throws ShareLinkError when it is one but is unusable.
+ */
+export function decodeShareFragment(fragment: string): ShareState | null {
+  const f = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+  if (f === '' || !f.startsWith(PREFIX)) return null;
+  if (f.length > MAX_FRAGMENT_CHARS) fail('too-large', `the link is ${f.length} characters long (the limit is ${MAX_FRAGMENT_CHARS})`);
+  const body = f.slice(PREFIX.length);
+  const dot = body.indexOf('.');
+  const versionText = dot === -1 ? body : body.slice(0, dot);
+  if (dot === -1 || !/^\d{1,4}$/.test(versionText)) {
+    fail('bad-prefix', `expected "#s=<version>.<data>", the version is ${JSON.stringify(versionText.slice(0, 12))}`);
+  }
+  const version = Number(versionText);
+  if (!(version in VALIDATORS)) {
+    fail('unsupported-version', version > SHARE_FORMAT_VERSION
+      ? `it was made by a newer virtfs-lab (format ${version}; this page reads formats 1 to ${SHARE_FORMAT_VERSION})`
+      : `format ${version} does not exist (this page reads formats 1 to ${SHARE_FORMAT_VERSION})`);
+  }
+  const dataOffset = PREFIX.length + dot + 1;
+  const bytes = inflateLimited(fromBase64Url(body.slice(dot + 1), dataOffset), MAX_JSON_BYTES);
+  let text: string;
+  try {
+    text = strFromU8(bytes);
+  } catch {
+    return fail('bad-json', 'the state is not valid UTF-8');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    fail('bad-json', `the state is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  // Validate in the link's own version, then migrate forward one version at a time.
+  let state: Record<string, unknown> = VALIDATORS[version]!(raw) as unknown as Record<string, unknown>;
+  for (let v = version; v < SHARE_FORMAT_VERSION; v++) state = MIGRATIONS[v]!(state);
+  return validateV2(state);
+}
