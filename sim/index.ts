@@ -3,4 +3,5 @@
 // Each layer re-exports its public functions here as it lands.
 export {};
 export * from './qemu/versions.ts';
-export * from './p9/index.ts';
+// Namespaced: p9 and host both define ERRNO/errnoName/Dirent, which a flat export * would make ambiguous.
+export * as p9 from './p9/index.ts';
