@@ -1,0 +1,167 @@
+// Creating and realizing a virtio-9p-pci device (qdev_device_add_from_qdict + v9fs_device_realize_common
+// + the fsdev driver's init, QEMU 7.2), with the exact texts observed on 7.2.22 (real-helper.md §5,
+// fixtures/qemu-7.2/*). Every error is reported with the location of the option that created the
+// device: the `-device …` word, or the `-virtfs …` word for the device -virtfs made.
+import type { QemuFeatures } from '../versions.ts';
+import { V9FS, type FsDriverEntry } from './fsdev.ts';
+import { lstatOverFd, socketListens, type HostLookup, type Peer, type RootLstat } from './peer.ts';
+import { VIRTIO_9P_PCI_PROPS } from './virtio-9p-pci-props.ts';
+
+/** MAX_TAG_LEN - 1 (hw/9pfs/9p.h): 31 bytes (observed: 32 fail, 31 start). */
+export const MAX_MOUNT_TAG_BYTES = 31;
+/** sizeof(struct sockaddr_un.sun_path). */
+const SUN_PATH = 108;
+
+/** The 9p device models and their bus (`-device help` on 7.2: virtio-9p-pci alias virtio-9p). */
+export function ninePDeviceType(driver: string, f: QemuFeatures): { typename: string; bus: 'PCI' | 'virtio-bus' } | undefined {
+  if (driver === 'virtio-9p-pci' || driver === 'virtio-9p') return { typename: 'virtio-9p-pci', bus: 'PCI' };
+  if (f.transitionalDeviceNames && (driver === 'virtio-9p-pci-non-transitional' || driver === 'virtio-9p-pci-transitional')) {
+    return { typename: driver, bus: 'PCI' };
+  }
+  if (driver === 'virtio-9p-device') return { typename: driver, bus: 'virtio-bus' };
+  return undefined;
+}
+
+const PROP_NAMES: ReadonlySet<string> = new Set(VIRTIO_9P_PCI_PROPS.map((p) => p[0]));
+
+export interface Machine {
+  type: string;
+  /** The PCI root bus name, or undefined for machines without PCI (none, isapc, microvm). */
+  pciBus?: string;
+}
+
+/** -machine TYPE: pc* → pci.0; q35 / pc-q35-* → pcie.0; none/isapc/microvm → no PCI (observed for none). */
+export function machineFor(type: string | undefined): Machine {
+  const t = type ?? 'pc';
+  if (t === 'none' || t === 'isapc' || t === 'microvm') return { type: t };
+  if (t === 'q35' || t.startsWith('pc-q35')) return { type: t, pciBus: 'pcie.0' };
+  return { type: t, pciBus: 'pci.0' };
+}
+
+/** Mutable state shared by all realizes of one run: which socket paths QEMU already connected to (and unlinked). */
+export interface RealizeWorld {
+  peer: Peer;
+  host: HostLookup;
+  unlinkedSockets: Set<string>;
+}
+
+export type RealizeOutcome =
+  | { ok: true; device: RealizedDevice }
+  | { ok: false; message: string }
+  | { ok: false; abort: string }
+  | { ok: false; hang: true };
+
+export interface RealizedDevice {
+  typename: string;
+  id?: string;
+  fsdev: string;
+  mountTag: string;
+  /** Proxy devices: how the fsdev reached the helper at realize (one T_LSTAT "/\0" each, §3.1). */
+  proxy?: { mode: 'sock_fd'; fd: number } | { mode: 'socket'; path: string };
+}
+
+/** strlen() of the UTF-8 bytes QEMU gets in argv (no TextEncoder: sim/ has ES2022 only). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/** C atoi(): optional whitespace and sign, then digits; stops at the first non-digit ("0x4" → 0). */
+export function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d*)/.exec(s);
+  const n = Number.parseInt(m?.[1] ?? '', 10);
+  if (Number.isNaN(n)) return 0;
+  return n | 0; // int overflow wraps like the usual glibc strtol-to-int truncation
+}
+
+/** glibc's assert() line for the 7.2 client's reply-size check (real-helper.md §5, observed on 7.2.22). */
+const SHORT_REPLY_ASSERT = "../../hw/9pfs/9p-proxy.c:241: v9fs_receive_response: Assertion `retval == 8 * 3 + 4 * 3 + 8 * 10' failed.";
+
+/**
+ * Realize one 9p device. `props` are the device's properties minus driver/bus/id, as strings or JSON
+ * values; `bus` the bus= value if any.
+ */
+export function realizeNineP(
+  type: { typename: string; bus: 'PCI' | 'virtio-bus' },
+  d: { id?: string; bus?: unknown; props: [string, unknown][] },
+  machine: Machine,
+  fsdevs: readonly FsDriverEntry[],
+  world: RealizeWorld,
+  f: QemuFeatures,
+): RealizeOutcome {
+  // qdev_device_add_from_qdict: bus first, then properties, then realize.
+  if (d.bus !== undefined) {
+    const bus = String(d.bus);
+    if (bus !== machine.pciBus || type.bus !== 'PCI') return { ok: false, message: `Bus '${bus}' not found` };
+  } else if (type.bus === 'virtio-bus' || machine.pciBus === undefined) {
+    return { ok: false, message: `No '${type.bus}' bus found for device '${type.typename}'` };
+  }
+  let fsdevId: string | undefined;
+  let tag: string | undefined;
+  for (const [name, value] of d.props) {
+    if (!PROP_NAMES.has(name)) return { ok: false, message: `Property '${type.typename}.${name}' not found` };
+    // Values of other properties (addr, vectors, …) are not validated here: not modelled.
+    if (name === 'fsdev') fsdevId = String(value);
+    if (name === 'mount_tag') tag = String(value);
+  }
+  // v9fs_device_realize_common (hw/9pfs/9p.c)
+  const fse = fsdevs.find((e) => e.id === fsdevId);
+  if (!fse) return { ok: false, message: `9pfs device couldn't find fsdev with the id = ${fsdevId ?? 'NULL'}` };
+  if (tag === undefined) return { ok: false, message: `fsdev with id ${fsdevId} needs mount_tag arguments` };
+  const tagBytes = utf8Length(tag);
+  if (tagBytes > MAX_MOUNT_TAG_BYTES) {
+    return { ok: false, message: `mount tag '${tag}' (${tagBytes} bytes) is longer than maximum (${MAX_MOUNT_TAG_BYTES} bytes)` };
+  }
+  const device: RealizedDevice = { typename: type.typename, id: d.id, fsdev: fse.id, mountTag: tag };
+  const init = (msg: string): RealizeOutcome => ({ ok: false, message: `cannot initialize fsdev '${fse.id}': ${msg}` });
+  let root: RootLstat = 'dir';
+  switch (fse.driver) {
+    case 'proxy': {
+      const path = fse.path ?? '';
+      if (fse.exportFlags & V9FS.PROXY_SOCK_NAME) {
+        // connect_namedsocket (§12.4): length check, connect, then unlink "for security reasons".
+        if (utf8Length(path) >= SUN_PATH) return init(f.modernProxyInitMessages ? 'socket name too long' : 'Socket name too long');
+        if (path === '' || !socketListens(world.peer) || world.unlinkedSockets.has(path)) {
+          return init(f.modernProxyInitMessages ? `failed to connect to '${path}': No such file or directory` : `Failed to connect to ${path}: No such file or directory`);
+        }
+        world.unlinkedSockets.add(path);
+        device.proxy = { mode: 'socket', path };
+        root = world.peer === 'socket_helper' || world.peer === 'relay' ? 'dir' : lstatOverFd(world.peer);
+      } else {
+        const fd = atoi(path);
+        if (fd < 0) return init('socket descriptor not initialized');
+        device.proxy = { mode: 'sock_fd', fd };
+        root = lstatOverFd(world.peer);
+      }
+      break;
+    }
+    case 'local': {
+      // local_init: open(path, O_DIRECTORY | O_RDONLY) of the export root.
+      const kind = world.host(fse.path ?? '');
+      if (kind === 'missing') return init(`failed to open '${fse.path}': No such file or directory`);
+      if (kind === 'file') return init(`failed to open '${fse.path}': Not a directory`);
+      break;
+    }
+    case 'handle':
+    case 'synth':
+      break;
+  }
+  // The export root must be a directory; "%s" is fse->path: for proxy the socket path or the fd *string*.
+  switch (root) {
+    case 'dir':
+      return { ok: true, device };
+    case 'not_dir':
+      return { ok: false, message: `share path ${fse.path} is not a directory` };
+    case 'error':
+      return { ok: false, message: `share path ${fse.path} does not exist` };
+    case 'short_reply':
+      // Before the 5.x reply-size asserts the short reply's effect is not known: reported as a failed lstat (inferred).
+      return f.clientReplySizeAsserts ? { ok: false, abort: SHORT_REPLY_ASSERT } : { ok: false, message: `share path ${fse.path} does not exist` };
+    case 'no_reply':
+      return { ok: false, hang: true };
+  }
+}
