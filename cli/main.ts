@@ -6,6 +6,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // argv: domain XML → launch plan (issue 2); qemu-check: one QEMU command line's verdict.
   // conformance: replay a proxy-conformance suite against the simulated helper (issue 3).
   // run: run a scenario end to end (issue 4).
+  'qemu-check': () => import('./commands/qemu-check.ts'),
 };
 
 export function usage(): string {
