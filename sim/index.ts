@@ -5,3 +5,4 @@ export {};
 export * from './qemu/versions.ts';
 // Namespaced: p9 and host both define ERRNO/errnoName/Dirent, which a flat export * would make ambiguous.
 export * as p9 from './p9/index.ts';
+export * as qemuOptions from './qemu/options/index.ts';
