@@ -6,3 +6,4 @@ export * from './qemu/versions.ts';
 // Namespaced: p9 and host both define ERRNO/errnoName/Dirent, which a flat export * would make ambiguous.
 export * as p9 from './p9/index.ts';
 export * as qemuOptions from './qemu/options/index.ts';
+export * from './libvirt/index.ts';
