@@ -15,3 +15,14 @@ export type RpcOutcome =
 export interface P9Rpc {
   rpc(req: P9Request): RpcOutcome;
 }
+
+/** The virtio-9p request queue as the guest driver sees it (sim/qemu/server/transport.ts shape). */
+export type QueueExchange =
+  | { readonly state: 'replied'; readonly tag: number; readonly reply: Uint8Array }
+  | { readonly state: 'blocked'; readonly tag: number; readonly wait: { readonly on: string; readonly what: string } }
+  | { readonly state: 'dropped'; readonly tag: number; readonly reason: string };
+
+export interface VirtioQueue {
+  submit(bytes: Uint8Array): QueueExchange;
+  poll(): QueueExchange[];
+}
