@@ -1,0 +1,155 @@
+// Path resolution (fs/namei.c): component by component, with search permission on every directory,
+// '..' that stays at the process root and climbs out of mounts, absolute symlinks restarting at the
+// process root, ELOOP after 40 followed links, ENAMETOOLONG for a component over 255 bytes or a path
+// of 4096 bytes or more, trailing slashes requiring a directory (and following a final symlink).
+import { MAY_EXEC, MAXSYMLINKS, NAME_MAX, PATH_MAX, isDir, isLnk } from './constants.ts';
+import type { Errno } from './errno.ts';
+import { sameLocation, type Location, type Mount } from './mount.ts';
+import { err, ok, type Result } from './result.ts';
+import type { Process } from './process.ts';
+import type { FsInode } from './vfs.ts';
+
+export interface NameiEnv {
+  /** The mount whose mountpoint is `inode` inside `mnt`, if any. */
+  mountedOn(mnt: Mount, inode: FsInode): Mount | undefined;
+  /** inode_permission(): null or the errno. */
+  permission(t: Process, loc: Location, mask: number): Errno | null;
+}
+
+export interface LookupOptions {
+  /** Follow a symlink in the final component (not lstat / O_NOFOLLOW / AT_SYMLINK_NOFOLLOW). */
+  follow: boolean;
+}
+
+/** The result of resolving everything but the last component (for create/unlink/rename). */
+export interface ParentResult {
+  parent: Location;
+  /** Last component as a byte string; '' when the path named the start directory itself ("/"). */
+  name: string;
+  /** 'normal', '.', '..' or 'root' ("/" or a path of only slashes). */
+  lastType: 'normal' | 'dot' | 'dotdot' | 'root';
+  trailingSlash: boolean;
+}
+
+function split(path: string): { comps: string[]; trailingSlash: boolean } {
+  const comps = path.split('/').filter((c) => c.length > 0);
+  return { comps, trailingSlash: path.endsWith('/') && comps.length > 0 };
+}
+
+export class Namei {
+  constructor(private readonly env: NameiEnv) {}
+
+  private crossMounts(loc: Location): Location {
+    let cur = loc;
+    for (;;) {
+      const m = this.env.mountedOn(cur.mnt, cur.inode);
+      if (!m) return cur;
+      cur = { mnt: m, inode: m.root };
+    }
+  }
+
+  /** follow_dotdot(): stay at the process root; climb out of a mount at its root. */
+  dotdot(t: Process, cur: Location): Location {
+    let c = cur;
+    for (;;) {
+      if (sameLocation(c, t.fs.root)) return c;
+      const isMntRoot = c.inode === c.mnt.root || (c.inode.sb === c.mnt.root.sb && c.inode.ino === c.mnt.root.ino);
+      if (isMntRoot) {
+        if (!c.mnt.parent || !c.mnt.mountpoint) return c;
+        c = { mnt: c.mnt.parent, inode: c.mnt.mountpoint };
+        continue;
+      }
+      return this.crossMounts({ mnt: c.mnt, inode: c.inode.parent() });
+    }
+  }
+
+  private lookupOne(t: Process, dir: Location, name: string): Result<Location> {
+    const perm = this.env.permission(t, dir, MAY_EXEC);
+    if (perm) return err(perm);
+    if (name === '.') return ok(dir);
+    if (name === '..') return ok(this.dotdot(t, dir));
+    if (name.length > NAME_MAX) return err('ENAMETOOLONG');
+    const r = dir.inode.lookup(name);
+    if (!r.ok) return r.errno === 'EAGAIN' ? err('EIO') : err(r.errno);
+    return ok(this.crossMounts({ mnt: dir.mnt, inode: r.value, via: { dir: dir.inode, name } }));
+  }
+
+  /**
+   * Walk `path` from `start` (the cwd or a dirfd) and return the parent of the last component.
+   * Symlinks in leading components are followed; the last component is not looked up.
+   */
+  walkParent(t: Process, start: Location, path: string, links = { n: 0 }): Result<ParentResult> {
+    if (path.length === 0) return err('ENOENT');
+    if (path.length >= PATH_MAX) return err('ENAMETOOLONG');
+    const { comps, trailingSlash } = split(path);
+    let cur = path.startsWith('/') ? t.fs.root : start;
+    if (comps.length === 0) return ok({ parent: cur, name: '', lastType: 'root', trailingSlash: false });
+    for (let i = 0; i < comps.length - 1; i++) {
+      const r = this.step(t, cur, comps[i]!, links, true);
+      if (!r.ok) return r;
+      cur = r.value;
+    }
+    const last = comps[comps.length - 1]!;
+    if (!isDir(cur.inode.getattr().mode)) return err('ENOTDIR');
+    // The final component's parent needs search permission as well (may_lookup in link_path_walk).
+    const perm = this.env.permission(t, cur, MAY_EXEC);
+    if (perm) return err(perm);
+    if (last.length > NAME_MAX) return err('ENAMETOOLONG');
+    return ok({
+      parent: cur,
+      name: last,
+      lastType: last === '.' ? 'dot' : last === '..' ? 'dotdot' : 'normal',
+      trailingSlash,
+    });
+  }
+
+  /** One non-final component: must be a directory after following symlinks. */
+  private step(t: Process, cur: Location, name: string, links: { n: number }, mustBeDir: boolean): Result<Location> {
+    if (!isDir(cur.inode.getattr().mode)) return err('ENOTDIR');
+    const r = this.lookupOne(t, cur, name);
+    if (!r.ok) return r;
+    let next = r.value;
+    const mode = next.inode.getattr().mode;
+    if (isLnk(mode)) {
+      const f = this.followLink(t, cur, next, links);
+      if (!f.ok) return f;
+      next = f.value;
+    }
+    if (mustBeDir && !isDir(next.inode.getattr().mode)) return err('ENOTDIR');
+    return ok(next);
+  }
+
+  /** Resolve a symlink found in directory `dir`: relative targets from `dir`, absolute from the
+   * process root; the whole target is resolved with its last component followed. */
+  followLink(t: Process, dir: Location, link: Location, links: { n: number }): Result<Location> {
+    if (++links.n > MAXSYMLINKS) return err('ELOOP');
+    const tr = link.inode.readlink();
+    if (!tr.ok) return err(tr.errno);
+    const target = tr.value;
+    if (target.length === 0) return err('ENOENT');
+    return this.resolveFrom(t, dir, target, { follow: true }, links);
+  }
+
+  /** Full lookup of `path` from `start`. */
+  resolve(t: Process, start: Location, path: string, opts: LookupOptions): Result<Location> {
+    return this.resolveFrom(t, start, path, opts, { n: 0 });
+  }
+
+  private resolveFrom(t: Process, start: Location, path: string, opts: LookupOptions, links: { n: number }): Result<Location> {
+    const p = this.walkParent(t, start, path, links);
+    if (!p.ok) return p;
+    const { parent, name, lastType, trailingSlash } = p.value;
+    if (lastType === 'root') return ok(parent);
+    const r = this.lookupOne(t, parent, name);
+    if (!r.ok) return r;
+    let loc = r.value;
+    const mode = loc.inode.getattr().mode;
+    if (isLnk(mode) && (opts.follow || trailingSlash)) {
+      const f = this.followLink(t, parent, loc, links);
+      if (!f.ok) return f;
+      loc = f.value;
+    }
+    if (trailingSlash && !isDir(loc.inode.getattr().mode)) return err('ENOTDIR');
+    return ok(loc);
+  }
+}

@@ -1,0 +1,111 @@
+// AF_UNIX stream sockets (net/unix/af_unix.c): socketpair, bind/listen/accept/connect on a path,
+// byte-stream sends with SCM_RIGHTS. The kernel (kernel.ts) does fd plumbing and permission checks;
+// this module keeps socket state and the stream rules:
+//  - a receive stops after the segment that carried fds (unix_stream_read_generic: `if (scm.fp) break`);
+//  - queued data is read first, then a pending ECONNRESET once, then EOF (sock_error before
+//    RCV_SHUTDOWN in the same function);
+//  - closing a socket with unread data (or an unaccepted embryo) gives the peer ECONNRESET
+//    (unix_release_sock: `if (!skb_queue_empty(&sk->sk_receive_queue) || embrion) skpair->sk_err = ECONNRESET`);
+//  - sending to a peer that is gone or shut down for reading is EPIPE.
+import type { Errno } from './errno.ts';
+import type { OpenFile } from './file.ts';
+import { UNIX_STREAM_BUFFER } from './constants.ts';
+
+export interface Segment {
+  data: Uint8Array;
+  off: number;
+  /** Descriptions in flight (each holds a ref until received or discarded). */
+  fds: OpenFile[] | null;
+}
+
+export type SocketState = 'unconnected' | 'listening' | 'connected' | 'closed';
+
+export class UnixSocket {
+  private static nextId = 1;
+  readonly id: number;
+  state: SocketState = 'unconnected';
+  peer: UnixSocket | null = null;
+  readonly recvQueue: Segment[] = [];
+  recvBytes = 0;
+  /** This side will not read any more (shutdown(SHUT_RD) or the peer shut down writing / closed). */
+  rcvShutdown = false;
+  /** This side will not write any more. */
+  sndShutdown = false;
+  /** Pending error reported once by the next receive (sk_err). */
+  pendingError: Errno | null = null;
+  /** Listening: embryo server-side sockets waiting for accept(). */
+  readonly backlog: UnixSocket[] = [];
+  maxBacklog = 0;
+  /** Bound address: the socket inode key and display path. */
+  boundKey: string | null = null;
+  boundPath: string | null = null;
+  /** Set for the server side of a connection until accept() takes it. */
+  embryo = false;
+  readonly bufferLimit = UNIX_STREAM_BUFFER;
+
+  constructor() {
+    this.id = UnixSocket.nextId++;
+  }
+
+  static pair(): [UnixSocket, UnixSocket] {
+    const a = new UnixSocket();
+    const b = new UnixSocket();
+    a.peer = b;
+    b.peer = a;
+    a.state = 'connected';
+    b.state = 'connected';
+    return [a, b];
+  }
+
+  /** Bytes the peer may still queue to us. */
+  room(): number {
+    return Math.max(0, this.bufferLimit - this.recvBytes);
+  }
+
+  enqueue(data: Uint8Array, fds: OpenFile[] | null): void {
+    this.recvQueue.push({ data: data.slice(), off: 0, fds });
+    this.recvBytes += data.length;
+  }
+
+  /**
+   * Dequeue up to `len` bytes; returns the bytes and the fds carried by the segments consumed.
+   * Reading stops after a segment with fds, as Linux does.
+   */
+  dequeue(len: number, peek: boolean): { data: Uint8Array; fds: OpenFile[] } {
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    let fds: OpenFile[] = [];
+    let i = 0;
+    while (got < len && i < this.recvQueue.length) {
+      const seg = this.recvQueue[i]!;
+      if (seg.fds && got > 0) break; // a segment with fds starts a new read
+      const avail = seg.data.length - seg.off;
+      const k = Math.min(avail, len - got);
+      parts.push(seg.data.subarray(seg.off, seg.off + k));
+      got += k;
+      const carried = seg.fds;
+      if (!peek) {
+        seg.off += k;
+        this.recvBytes -= k;
+        if (carried) { fds = carried; seg.fds = null; }
+        if (seg.off === seg.data.length) this.recvQueue.splice(i, 1);
+        else i++;
+      } else {
+        if (carried) fds = carried;
+        i++;
+      }
+      if (carried) break;
+    }
+    const data = new Uint8Array(got);
+    let o = 0;
+    for (const p of parts) { data.set(p, o); o += p.length; }
+    return { data, fds };
+  }
+
+  /** Unread segments (discarded on release; their fds must be dropped by the caller). */
+  drain(): Segment[] {
+    const segs = this.recvQueue.splice(0);
+    this.recvBytes = 0;
+    return segs;
+  }
+}
