@@ -7,3 +7,5 @@ export * from './qemu/versions.ts';
 export * as p9 from './p9/index.ts';
 export * as qemuOptions from './qemu/options/index.ts';
 export * from './libvirt/index.ts';
+// Namespaced: host's CapName (Linux capabilities) clashes with libvirt's CapName (QEMU caps).
+export * as host from './host/index.ts';
