@@ -9,3 +9,4 @@ export * as qemuOptions from './qemu/options/index.ts';
 export * from './libvirt/index.ts';
 // Namespaced: host's CapName (Linux capabilities) clashes with libvirt's CapName (QEMU caps).
 export * as host from './host/index.ts';
+export * as trace from './trace/index.ts';

@@ -1,0 +1,54 @@
+// pcapng export: the 9P2000.L traffic as a TCP stream on port 564 (the 9P port Wireshark's dissector
+// registers), guest = client, QEMU = server; optionally the proxy frames as a second TCP stream
+// QEMU → helper on port 10564 (no dissector exists for the proxy protocol: it shows as data, with
+// the event id and request type in each packet's comment). Timestamps are the virtual clock.
+// Each data packet carries the comment `#<event id> <type>` so a packet leads back to its event.
+import type { TraceEvent } from './event.ts';
+import { type Endpoint, TcpConversation } from './netsynth.ts';
+import { LINKTYPE_ETHERNET, PcapngWriter } from './pcapng.ts';
+
+export const P9_TCP_PORT = 564;
+export const PROXY_TCP_PORT = 10564;
+
+const GUEST: Endpoint = { mac: [0x02, 0, 0, 0, 0, 0x02], ip: [192, 0, 2, 2], port: 40564 };
+const QEMU_9P: Endpoint = { mac: [0x02, 0, 0, 0, 0, 0x01], ip: [192, 0, 2, 1], port: P9_TCP_PORT };
+const QEMU_PROXY: Endpoint = { mac: [0x02, 0, 0, 0, 0, 0x01], ip: [192, 0, 2, 1], port: 40565 };
+const HELPER: Endpoint = { mac: [0x02, 0, 0, 0, 0, 0x03], ip: [192, 0, 2, 3], port: PROXY_TCP_PORT };
+
+export interface PcapngExportOptions {
+  /** Include proxy frames as a second stream. Default true. */
+  proxy?: boolean;
+  /** Added to every virtual timestamp (ns since the Unix epoch). Default 0. */
+  epochNs?: bigint;
+  /** Close the streams with FIN exchanges at the end. Default true. */
+  close?: boolean;
+}
+
+export function exportPcapng(events: readonly TraceEvent[], opts: PcapngExportOptions = {}): Uint8Array {
+  const w = new PcapngWriter();
+  const iface = w.addInterface(LINKTYPE_ETHERNET, 'virtfs-lab');
+  const epoch = opts.epochNs ?? 0n;
+  const withProxy = opts.proxy ?? true;
+  let p9: TcpConversation | undefined;
+  let proxy: TcpConversation | undefined;
+  let lastT = 0;
+  const put = (frames: Uint8Array[], t: number, comment?: string) => {
+    for (const data of frames) w.addPacket({ interfaceId: iface, timestampNs: epoch + BigInt(t), data, ...(comment ? { comment } : {}) });
+  };
+  for (const e of events) {
+    lastT = e.t;
+    if (e.kind === 'p9') {
+      if (!p9) { p9 = new TcpConversation(GUEST, QEMU_9P); put(p9.handshake(), e.t); }
+      put(p9.data(e.lane === 'guest', e.bytes), e.t, `#${e.id} ${e.msgType}`);
+    } else if (e.kind === 'proxy' && withProxy) {
+      if (!proxy) { proxy = new TcpConversation(QEMU_PROXY, HELPER, 0x30000000, 0x40000000); put(proxy.handshake(), e.t); }
+      const fds = e.fds?.length ? ` fds ${e.fds.map((f) => f.fd).join(',')}` : '';
+      put(proxy.data(e.lane === 'qemu', e.bytes), e.t, `#${e.id} ${e.direction === 'reply' ? 'reply ' : ''}${e.requestType}${fds}`);
+    }
+  }
+  if (opts.close ?? true) {
+    if (p9) put(p9.close(), lastT);
+    if (proxy) put(proxy.close(), lastT);
+  }
+  return w.bytes();
+}

@@ -1,0 +1,36 @@
+// Readable text: one line per event, indented by causal depth, `guest → qemu` arrows, creds and caps
+// on syscalls — meant to be read aloud by a trainer:
+//   [0.000001000] #3 guest → qemu   Twalk tag=1 fid=0 newfid=1 wnames=["pub"]
+//   [0.000002000]   #4 qemu → helper   T_LSTAT path="//pub"
+//   [0.000003000]     #5 helper → host   lstat(pathname="/pub") = 0  [pid 7 virtfs-proxy-h uid 0/0/0/0 …]
+import { causalDepths } from './causality.ts';
+import type { TraceEvent } from './event.ts';
+import { arrowOf, formatSyscallContext, summarizeEvent } from './summary.ts';
+
+export interface TextExportOptions {
+  /** Show the syscall process context (pid, comm, creds, caps, root, cwd). Default true. */
+  context?: boolean;
+  /** Show timestamps. Default true. */
+  time?: boolean;
+  /** Spaces per causal level. Default 2. */
+  indent?: number;
+}
+
+/** `12.000000345`: seconds and nanoseconds of virtual time. */
+export function formatTime(ns: number): string {
+  const s = Math.floor(ns / 1e9);
+  const rest = ns - s * 1e9;
+  return `${s}.${String(rest).padStart(9, '0')}`;
+}
+
+export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOptions = {}): string {
+  const pad = ' '.repeat(depth * (opts.indent ?? 2));
+  const time = opts.time === false ? '' : `[${formatTime(e.t)}] `;
+  const ctx = e.kind === 'syscall' && opts.context !== false ? `  ${formatSyscallContext(e)}` : '';
+  return `${time}${pad}#${e.id} ${arrowOf(e)}   ${summarizeEvent(e)}${ctx}`;
+}
+
+export function exportText(events: readonly TraceEvent[], opts: TextExportOptions = {}): string {
+  const depth = causalDepths(events);
+  return events.map((e) => formatEventLine(e, depth.get(e.id) ?? 0, opts)).join('\n') + (events.length ? '\n' : '');
+}
