@@ -7,6 +7,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // conformance: replay a proxy-conformance suite against the simulated helper (issue 3).
   // run: run a scenario end to end (issue 4).
   'qemu-check': () => import('./commands/qemu-check.ts'),
+  argv: () => import('./commands/argv.ts'),
 };
 
 export function usage(): string {

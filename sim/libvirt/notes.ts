@@ -24,7 +24,7 @@ export const NOTES = {
     id: 'patch-helper-path', kind: 'finding', source: `${L} §4.3, §4.4; real-helper.md §1`,
     text: `The helper path is dirname(<emulator>) + "/virtfs-proxy-helper" = ${helper}. `
       + (installed && installed !== helper
-        ? `This QEMU installs the helper at ${installed} (Debian: /usr/lib/qemu/virtfs-proxy-helper), so the exec fails.`
+        ? `This QEMU installs the helper at ${installed}, so the exec fails.`
         : 'QEMU 1.1–5.1 installed the helper next to the emulator (bindir), so this path works there.'),
   }),
   helperFailureInvisible: (): Note => ({
