@@ -27,3 +27,8 @@ export {
   type RecvResult,
   type UtimeSpec,
 } from './kernel.ts';
+export { loadTree, dumpTree, TreeLoadError, type TreeEntry, type TreeEntryType, type RootAttrs, type LoadTreeOptions, type TreeNode } from './tree.ts';
+export { snapshotFs, restoreFs, SnapshotError, SNAPSHOT_FORMAT, type FsSnapshot, type InodeSnapshot } from './snapshot.ts';
+export { base64Decode, base64Encode } from './base64.ts';
+export * as credRules from './cred.ts';
+export * as permRules from './perm.ts';

@@ -75,6 +75,11 @@ export class MemFs implements SuperBlock {
     return node;
   }
 
+  /** Continue inode numbering after restored inodes (snapshot.ts). */
+  setNextIno(n: number): void {
+    this.nextIno = Math.max(this.nextIno, n);
+  }
+
   generation(): number {
     return this.prng.nextU32();
   }
@@ -114,7 +119,8 @@ export class MemFs implements SuperBlock {
 
 export class MemInode implements FsInode {
   readonly sb: MemFs;
-  readonly ino: number;
+  /** Assigned at creation; a snapshot restore sets it back to the recorded number. */
+  ino: number;
   mode: number;
   uid: number;
   gid: number;
