@@ -16,6 +16,27 @@
 export const PEERS = ['helper', 'relay', 'socket_helper', 'none', 'regular_file_fd', 'fake_enoent', 'fake_not_dir', 'fake_short', 'fake_silent'] as const;
 export type Peer = (typeof PEERS)[number];
 
+/**
+ * Peers per fd / socket path, for a launch plan that knows exactly what it passed (e.g. the helper's
+ * socketpair end at fd 4 and nothing else). Unlisted fds/paths get `otherFds` / `otherSockets`
+ * (default `none`). A plain Peer applies to every fd and every socket path.
+ */
+export interface PeerMap {
+  fds?: Record<number, Peer>;
+  sockets?: Record<string, Peer>;
+  otherFds?: Peer;
+  otherSockets?: Peer;
+}
+export type PeerSpec = Peer | PeerMap;
+
+export function peerForFd(spec: PeerSpec, fd: number): Peer {
+  return typeof spec === 'string' ? spec : spec.fds?.[fd] ?? spec.otherFds ?? 'none';
+}
+
+export function peerForSocket(spec: PeerSpec, path: string): Peer {
+  return typeof spec === 'string' ? spec : spec.sockets?.[path] ?? spec.otherSockets ?? 'none';
+}
+
 /** What QEMU sees when it realizes a proxy device. */
 export type RootLstat = 'dir' | 'not_dir' | 'error' | 'short_reply' | 'no_reply';
 

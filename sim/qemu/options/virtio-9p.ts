@@ -4,7 +4,7 @@
 // device: the `-device …` word, or the `-virtfs …` word for the device -virtfs made.
 import type { QemuFeatures } from '../versions.ts';
 import { V9FS, type FsDriverEntry } from './fsdev.ts';
-import { lstatOverFd, socketListens, type HostLookup, type Peer, type RootLstat } from './peer.ts';
+import { lstatOverFd, peerForFd, peerForSocket, socketListens, type HostLookup, type PeerSpec, type RootLstat } from './peer.ts';
 import { VIRTIO_9P_PCI_PROPS } from './virtio-9p-pci-props.ts';
 
 /** MAX_TAG_LEN - 1 (hw/9pfs/9p.h): 31 bytes (observed: 32 fail, 31 start). */
@@ -40,7 +40,7 @@ export function machineFor(type: string | undefined): Machine {
 
 /** Mutable state shared by all realizes of one run: which socket paths QEMU already connected to (and unlinked). */
 export interface RealizeWorld {
-  peer: Peer;
+  peer: PeerSpec;
   host: HostLookup;
   unlinkedSockets: Set<string>;
 }
@@ -125,17 +125,18 @@ export function realizeNineP(
       if (fse.exportFlags & V9FS.PROXY_SOCK_NAME) {
         // connect_namedsocket (§12.4): length check, connect, then unlink "for security reasons".
         if (utf8Length(path) >= SUN_PATH) return init(f.modernProxyInitMessages ? 'socket name too long' : 'Socket name too long');
-        if (path === '' || !socketListens(world.peer) || world.unlinkedSockets.has(path)) {
+        const peer = peerForSocket(world.peer, path);
+        if (path === '' || !socketListens(peer) || world.unlinkedSockets.has(path)) {
           return init(f.modernProxyInitMessages ? `failed to connect to '${path}': No such file or directory` : `Failed to connect to ${path}: No such file or directory`);
         }
         world.unlinkedSockets.add(path);
         device.proxy = { mode: 'socket', path };
-        root = world.peer === 'socket_helper' || world.peer === 'relay' ? 'dir' : lstatOverFd(world.peer);
+        root = peer === 'socket_helper' || peer === 'relay' ? 'dir' : lstatOverFd(peer);
       } else {
         const fd = atoi(path);
         if (fd < 0) return init('socket descriptor not initialized');
         device.proxy = { mode: 'sock_fd', fd };
-        root = lstatOverFd(world.peer);
+        root = lstatOverFd(peerForFd(world.peer, fd));
       }
       break;
     }
