@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // run: run a scenario end to end (issue 4).
   'qemu-check': () => import('./commands/qemu-check.ts'),
   argv: () => import('./commands/argv.ts'),
+  conformance: () => import('./commands/conformance.ts'),
 };
 
 export function usage(): string {
