@@ -10,3 +10,5 @@ export * from './libvirt/index.ts';
 // Namespaced: host's CapName (Linux capabilities) clashes with libvirt's CapName (QEMU caps).
 export * as host from './host/index.ts';
 export * as trace from './trace/index.ts';
+export * as proxy from './proxy/index.ts';
+export * as helper from './helper/index.ts';
