@@ -518,6 +518,20 @@ export class Kernel {
     return m ? { mnt: m, inode: m.root } : child;
   }
 
+  /** filename_create() (fs/namei.c): the parent of a new name. '.'/'..'/'/' and existing names are
+   * EEXIST; a trailing slash is ENOENT except for mkdir ("you've been asking for a directory");
+   * a read-only mount is EROFS after those checks. */
+  private createTarget(t: Process, dirfd: number, p: string, dirOk: boolean): Result<{ parent: Location; name: string }> {
+    const pr = this.parentAt(t, dirfd, p);
+    if (!pr.ok) return pr;
+    const { parent, name, lastType, trailingSlash } = pr.value;
+    if (lastType !== 'normal') return err('EEXIST');
+    if (this.lookupChild(t, parent, name)) return err('EEXIST');
+    if (trailingSlash && !dirOk) return err('ENOENT');
+    if (parent.mnt.readonly) return err('EROFS');
+    return ok({ parent, name });
+  }
+
   // ------------------------------------------------------------------ fs context syscalls
 
   umask(t: Process, mask: number): number {
@@ -698,6 +712,10 @@ export class Kernel {
     // carry O_LARGEFILE (force_o_largefile) except O_PATH ones.
     if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
     else flags |= O_LARGEFILE;
+    // Linux 6.4+: O_CREAT|O_DIRECTORY is EINVAL (build_open_flags, after the O_PATH mask of
+    // build_open_how); O_TMPFILE is not modelled.
+    if ((flags & (O_CREAT | O_DIRECTORY)) === (O_CREAT | O_DIRECTORY)) return err('EINVAL');
+    if (flags & 0o20000000) return err('EOPNOTSUPP');
     if (p.length === 0) return err('ENOENT');
     if (p.length >= PATH_MAX) return err('ENAMETOOLONG');
     const acc = flags & O_ACCMODE;
@@ -1216,12 +1234,9 @@ export class Kernel {
   mkdirat(t: Process, dirfd: number, path: PathArg, mode: number): SysResult<void> {
     const p = toBstr(path);
     return this.sys(t, 'mkdirat', { dirfd, path: bstrToText(p), mode: '0' + (mode & 0o7777).toString(8) }, () => {
-      const pr = this.parentAt(t, dirfd, p);
-      if (!pr.ok) return pr;
-      const { parent, name, lastType } = pr.value;
-      if (lastType !== 'normal') return err('EEXIST');
-      if (this.lookupChild(t, parent, name)) return err('EEXIST');
-      if (parent.mnt.readonly) return err('EROFS');
+      const ct = this.createTarget(t, dirfd, p, true);
+      if (!ct.ok) return ct;
+      const { parent, name } = ct.value;
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
       const own = initOwner(t, parent.inode.getattr(), S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~t.fs.umask));
@@ -1241,12 +1256,9 @@ export class Kernel {
       const type = mode & S_IFMT;
       if (type === S_IFDIR) return err('EPERM');
       if (![0, S_IFREG, S_IFCHR, S_IFBLK, S_IFIFO, S_IFSOCK].includes(type)) return err('EINVAL');
-      const pr = this.parentAt(t, dirfd, p);
-      if (!pr.ok) return pr;
-      const { parent, name, lastType } = pr.value;
-      if (lastType !== 'normal') return err('EEXIST');
-      if (this.lookupChild(t, parent, name)) return err('EEXIST');
-      if (parent.mnt.readonly) return err('EROFS');
+      const ct = this.createTarget(t, dirfd, p, false);
+      if (!ct.ok) return ct;
+      const { parent, name } = ct.value;
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
       if ((type === S_IFCHR || type === S_IFBLK) && !capable(t, CAP.MKNOD)) return err('EPERM');
@@ -1266,12 +1278,9 @@ export class Kernel {
     return this.sys(t, 'symlinkat', { target: bstrToText(tg), dirfd, path: bstrToText(p) }, () => {
       if (tg.length === 0) return err('ENOENT');
       if (tg.length >= PATH_MAX) return err('ENAMETOOLONG');
-      const pr = this.parentAt(t, dirfd, p);
-      if (!pr.ok) return pr;
-      const { parent, name, lastType } = pr.value;
-      if (lastType !== 'normal') return err('EEXIST');
-      if (this.lookupChild(t, parent, name)) return err('EEXIST');
-      if (parent.mnt.readonly) return err('EROFS');
+      const ct = this.createTarget(t, dirfd, p, false);
+      if (!ct.ok) return ct;
+      const { parent, name } = ct.value;
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
       const own = initOwner(t, parent.inode.getattr(), S_IFLNK | 0o777);
@@ -1291,18 +1300,15 @@ export class Kernel {
       if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) return err('EINVAL');
       const o = this.lookupAt(t, olddirfd, op, (flags & AT_SYMLINK_FOLLOW) !== 0, flags);
       if (!o.ok) return o;
-      const pr = this.parentAt(t, newdirfd, np);
-      if (!pr.ok) return pr;
-      const { parent, name, lastType } = pr.value;
-      if (lastType !== 'normal') return err('EEXIST');
+      const ct = this.createTarget(t, newdirfd, np, false);
+      if (!ct.ok) return ct;
+      const { parent, name } = ct.value;
       if (o.value.mnt !== parent.mnt) return err('EXDEV');
-      if (this.lookupChild(t, parent, name)) return err('EEXIST');
-      if (parent.mnt.readonly) return err('EROFS');
+      const a = o.value.inode.getattr();
+      if (this.protectedHardlinks && !this.safeHardlinkSource(t, o.value, a)) return err('EPERM');
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
-      const a = o.value.inode.getattr();
       if (isDir(a.mode)) return err('EPERM');
-      if (this.protectedHardlinks && !this.safeHardlinkSource(t, o.value, a)) return err('EPERM');
       if (a.nlink === 0) return err('ENOENT');
       return parent.inode.link(name, o.value.inode);
     }, true);
@@ -1835,12 +1841,9 @@ export class Kernel {
       if (p.length >= UNIX_PATH_MAX) return err('EINVAL');
       if (p.length === 0) return err('EINVAL'); // autobind/abstract names not modelled
       if (s.boundKey) return err('EINVAL');
-      const pr = this.namei.walkParent(t, t.fs.cwd, p);
-      if (!pr.ok) return pr;
-      const { parent, name, lastType } = pr.value;
-      if (lastType !== 'normal') return err('EADDRINUSE');
-      if (this.lookupChild(t, parent, name)) return err('EADDRINUSE');
-      if (parent.mnt.readonly) return err('EROFS');
+      const ct = this.createTarget(t, AT_FDCWD, p, false);
+      if (!ct.ok) return err(ct.errno === 'EEXIST' ? 'EADDRINUSE' : ct.errno);
+      const { parent, name } = ct.value;
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
       const own = initOwner(t, parent.inode.getattr(), S_IFSOCK | (0o777 & ~t.fs.umask));
