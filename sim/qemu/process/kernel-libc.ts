@@ -59,7 +59,7 @@ export class KernelLibc implements Libc {
   readlinkat(dirfd: number, path: string, size: number): SysResult<string> {
     return mapv(this.kernel.readlinkat(this.task, dirfd, P(path), size), bytesToBstr);
   }
-  fchmodat(dirfd: number, path: string, mode: number) { return this.kernel.fchmodat(this.task, dirfd, P(path), mode, 0); }
+  fchmodat(dirfd: number, path: string, mode: number, flags = 0) { return this.kernel.fchmodat(this.task, dirfd, P(path), mode, flags); }
   fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number) { return this.kernel.fchownat(this.task, dirfd, P(path), uid, gid, flags); }
   utimensat(dirfd: number, path: string | null, times: [TimespecArg, TimespecArg], flags: number) {
     return this.kernel.utimensat(this.task, dirfd, path === null ? null : P(path), times, path === null ? flags | AT_EMPTY_PATH : flags);

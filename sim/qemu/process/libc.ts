@@ -46,7 +46,8 @@ export interface Libc {
   renameat(olddirfd: number, oldpath: string, newdirfd: number, newpath: string): SysResult<void>;
   unlinkat(dirfd: number, path: string, flags: number): SysResult<void>;
   readlinkat(dirfd: number, path: string, size: number): SysResult<string>;
-  fchmodat(dirfd: number, path: string, mode: number): SysResult<void>;
+  /** fchmodat; with AT_EMPTY_PATH and "" it acts on dirfd itself (how we model chmod("/proc/self/fd/N")). */
+  fchmodat(dirfd: number, path: string, mode: number, flags?: number): SysResult<void>;
   fchownat(dirfd: number, path: string, uid: number, gid: number, flags: number): SysResult<void>;
   utimensat(dirfd: number, path: string | null, times: [TimespecArg, TimespecArg], flags: number): SysResult<void>;
   truncate(path: string, length: number): SysResult<void>;

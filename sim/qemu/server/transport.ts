@@ -14,6 +14,7 @@ import type { Co, Wait } from './coroutine.ts';
 import type { V9fsState } from './state.ts';
 import { dispatch } from './dispatch.ts';
 import { type Reply, lerror, E } from './reply.ts';
+import { QemuAbortError } from '../fsdev/proxy/client.ts';
 
 export type Exchange =
   | { readonly state: 'replied'; readonly tag: number; readonly reply: Uint8Array; readonly message: P9Message }
@@ -69,6 +70,8 @@ export class Virtio9pTransport implements P9Transport {
   private readonly queue: InFlight[] = [];
   /** virtio_error: "the device needs reset" — no more requests are processed. */
   broken: string | undefined;
+  /** Called when QEMU aborts inside a request (the QEMU process then dies). */
+  onAbort: ((e: QemuAbortError) => void) | undefined;
 
   constructor(readonly s: V9fsState, private readonly runOthers: RunOthers = () => false) {}
 
@@ -141,7 +144,17 @@ export class Virtio9pTransport implements P9Transport {
   /** Step one coroutine as far as it goes, letting the other processes run while it waits. */
   private advance(f: InFlight): Exchange | undefined {
     for (;;) {
-      const r = this.s.trace.withCause(f.causeId, () => f.co.next());
+      let r: IteratorResult<Wait, Reply>;
+      try {
+        r = this.s.trace.withCause(f.causeId, () => f.co.next());
+      } catch (e) {
+        if (!(e instanceof QemuAbortError)) throw e;
+        // QEMU died (assert → abort): nothing in flight will ever be answered.
+        this.queue.length = 0;
+        this.broken = 'QEMU aborted';
+        this.onAbort?.(e);
+        return { state: 'dropped', tag: f.tag, reason: this.broken };
+      }
       if (r.done) {
         this.queue.splice(this.queue.indexOf(f), 1);
         const msg = { ...r.value, tag: f.tag } as P9Message;
