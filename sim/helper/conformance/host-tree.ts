@@ -126,7 +126,10 @@ export function buildSessionHost(k: Kernel, t: Process, s: Pick<Session, 'export
   }
   const outside: OutsideEntry[] = s.outside ?? [];
   const baseEntry = outside.find((o) => o.path === 'BASE');
-  mustOk(k.mkdir(t, paths.base, baseEntry?.mode ?? 0o700), `mkdir ${paths.base}`);
+  // Sessions without an `outside` BASE entry get the recorder's usual 0711 (basic_fd's BASE entry):
+  // socket_mode_extras shows uid 1000 connecting to BASE/proxy.sock, so BASE was searchable.
+  mustOk(k.mkdir(t, paths.base, baseEntry?.mode ?? 0o711), `mkdir ${paths.base}`);
+  mustOk(k.chmod(t, paths.base, baseEntry?.mode ?? 0o711), `chmod ${paths.base}`);
   // The export root and its tree: the kernel's FORMAT.md tree loader (sim/host/tree.ts).
   // The export directory is made with mkdir(2) first: the loader's own mkdir -p does not cross the
   // tmpfs mount at /dev/shm.
