@@ -12,3 +12,5 @@ export * as host from './host/index.ts';
 export * as trace from './trace/index.ts';
 export * as proxy from './proxy/index.ts';
 export * as helper from './helper/index.ts';
+export * as qemu from './qemu/server/index.ts';
+export * as lab from './lab/index.ts';
