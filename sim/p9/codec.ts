@@ -252,9 +252,101 @@ export interface DecodeOptions {
 
 /** Decode exactly one message: `bytes.length` must equal its size[4]. Throws P9DecodeError. */
 export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions = {}): P9Message {
+  const allowTrailing = opts.allowTrailing ?? false;
+  const fast = fastDecode(bytes, allowTrailing);
+  if (fast) return fast;
+  // Malformed (or unusual) input: the located decoder names the field and offset.
   let out: P9Message | undefined;
-  decodeInto(bytes, undefined, opts.allowTrailing ?? false, (m) => { out = m; });
+  decodeInto(bytes, undefined, allowTrailing, (m) => { out = m; });
   return out!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path for well-formed messages: no field-name strings, no tree, no exceptions; returns
+// undefined at the first problem so that decodeInto() can report it precisely. Long traces decode
+// every message they record, so this matters (scripts/bench-trace.ts).
+
+function fastDecode(b: Uint8Array, allowTrailing: boolean): P9Message | undefined {
+  const n = b.length;
+  if (n < P9_HEADER_SIZE) return undefined;
+  const size = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+  if (size !== n) return undefined;
+  const spec = specByType(b[4]!);
+  if (!spec) return undefined;
+  const dv = new DataView(b.buffer, b.byteOffset, n);
+  const msg: Record<string, unknown> = { kind: spec.name, tag: b[5]! | (b[6]! << 8) };
+  let o = 7;
+  const str = (end: number): string | undefined => {
+    if (o + 2 > end) return undefined;
+    const len = b[o]! | (b[o + 1]! << 8);
+    o += 2;
+    if (o + len > end) return undefined;
+    const v = decodeUtf8(b, o, o + len);
+    o += len;
+    return v;
+  };
+  const qid = (end: number): Qid | undefined => {
+    if (o + P9_QID_SIZE > end) return undefined;
+    const q = { type: b[o]!, version: dv.getUint32(o + 1, true), path: dv.getBigUint64(o + 5, true) };
+    o += P9_QID_SIZE;
+    return q;
+  };
+  for (const [name, kind] of spec.fields) {
+    let v: unknown;
+    switch (kind) {
+      case 'u8': if (o + 1 > n) return undefined; v = b[o]; o += 1; break;
+      case 'u16': if (o + 2 > n) return undefined; v = b[o]! | (b[o + 1]! << 8); o += 2; break;
+      case 'u32': if (o + 4 > n) return undefined; v = dv.getUint32(o, true); o += 4; break;
+      case 'u64': if (o + 8 > n) return undefined; v = dv.getBigUint64(o, true); o += 8; break;
+      case 'str': v = str(n); if (v === undefined) return undefined; break;
+      case 'qid': v = qid(n); if (v === undefined) return undefined; break;
+      case 'wnames': case 'wqids': {
+        if (o + 2 > n) return undefined;
+        const count = b[o]! | (b[o + 1]! << 8);
+        o += 2;
+        const arr: unknown[] = new Array(count);
+        for (let i = 0; i < count; i++) {
+          const item = kind === 'wnames' ? str(n) : qid(n);
+          if (item === undefined) return undefined;
+          arr[i] = item;
+        }
+        v = arr;
+        break;
+      }
+      case 'data': {
+        if (o + 4 > n) return undefined;
+        const count = dv.getUint32(o, true);
+        o += 4;
+        if (o + count > n) return undefined;
+        v = b.slice(o, o + count);
+        o += count;
+        break;
+      }
+      case 'dirents': {
+        if (o + 4 > n) return undefined;
+        const count = dv.getUint32(o, true);
+        o += 4;
+        const end = o + count;
+        if (end > n) return undefined;
+        const out: Dirent[] = [];
+        while (o < end) {
+          const q = qid(end);
+          if (!q || o + 9 > end) return undefined;
+          const offset = dv.getBigUint64(o, true);
+          const type = b[o + 8]!;
+          o += 9;
+          const nm = str(end);
+          if (nm === undefined) return undefined;
+          out.push({ qid: q, offset, type, name: nm });
+        }
+        v = out;
+        break;
+      }
+    }
+    msg[name] = v;
+  }
+  if (o !== n && !allowTrailing) return undefined;
+  return msg as P9Message;
 }
 
 /** Decoded fields as a tree with byte ranges; never throws on malformed input (see `error`). */
@@ -294,9 +386,13 @@ function lastEnd(nodes: FieldNode[]): number {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
+// One scratch buffer reused by every encode (encoding is synchronous); each result is a fresh slice.
+let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+
 class Writer {
-  buf = new Uint8Array(64);
-  view = new DataView(this.buf.buffer);
+  buf = scratch;
+  view = scratchView;
   off = 0;
   ensure(n: number): void {
     if (this.off + n <= this.buf.length) return;
@@ -304,76 +400,93 @@ class Writer {
     while (cap < this.off + n) cap *= 2;
     const nb = new Uint8Array(cap);
     nb.set(this.buf.subarray(0, this.off));
-    this.buf = nb;
-    this.view = new DataView(nb.buffer);
+    this.buf = scratch = nb;
+    this.view = scratchView = new DataView(nb.buffer);
   }
   u8(v: number): void { this.ensure(1); this.buf[this.off++] = v; }
   u16(v: number): void { this.ensure(2); this.view.setUint16(this.off, v, true); this.off += 2; }
   u32(v: number): void { this.ensure(4); this.view.setUint32(this.off, v, true); this.off += 4; }
   u64(v: bigint): void { this.ensure(8); this.view.setBigUint64(this.off, v, true); this.off += 8; }
   bytes(b: Uint8Array): void { this.ensure(b.length); this.buf.set(b, this.off); this.off += b.length; }
+  /** len[2] + bytes; ASCII is written directly, anything else goes through encodeUtf8. False if > 65535 bytes. */
+  str(s: string): boolean {
+    const n = s.length;
+    this.ensure(2 + n);
+    let ascii = n <= 0xffff;
+    for (let i = 0; ascii && i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) ascii = false; else this.buf[this.off + 2 + i] = c;
+    }
+    if (ascii) { this.u16(n); this.off += n; return true; }
+    const b = encodeUtf8(s);
+    if (b.length > 0xffff) return false;
+    this.u16(b.length);
+    this.bytes(b);
+    return true;
+  }
+  result(): Uint8Array { return this.buf.slice(0, this.off); }
 }
 
 const MAX: Record<'u8' | 'u16' | 'u32', number> = { u8: 0xff, u16: 0xffff, u32: 0xffffffff };
 
+function fail(ctx: { msg: string; field: string }, code: 'P9_FIELD_MISSING' | 'P9_FIELD_TYPE' | 'P9_FIELD_RANGE' | 'P9_TOO_LONG', detail: string): never {
+  throw new P9EncodeError(code, { messageType: ctx.msg, field: ctx.field }, detail);
+}
+
 function writeField(kind: FieldKind, w: Writer, value: unknown, ctx: { msg: string; field: string }): void {
-  const fail = (code: 'P9_FIELD_MISSING' | 'P9_FIELD_TYPE' | 'P9_FIELD_RANGE' | 'P9_TOO_LONG', detail: string): never => {
-    throw new P9EncodeError(code, { messageType: ctx.msg, field: ctx.field }, detail);
-  };
-  if (value === undefined) fail('P9_FIELD_MISSING', `missing (${kind})`);
+  if (value === undefined) fail(ctx, 'P9_FIELD_MISSING', `missing (${kind})`);
   switch (kind) {
     case 'u8': case 'u16': case 'u32': {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return fail('P9_FIELD_TYPE', `${kind} wants an integer number, got ${typeof value}`);
-      if (value < 0 || value > MAX[kind]) return fail('P9_FIELD_RANGE', `${value} does not fit ${kind} (0..${MAX[kind]})`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) return fail(ctx, 'P9_FIELD_TYPE', `${kind} wants an integer number, got ${typeof value}`);
+      if (value < 0 || value > MAX[kind]) return fail(ctx, 'P9_FIELD_RANGE', `${value} does not fit ${kind} (0..${MAX[kind]})`);
       w[kind](value);
       return;
     }
     case 'u64': {
-      if (typeof value !== 'bigint') return fail('P9_FIELD_TYPE', `u64 wants a bigint, got ${typeof value}`);
-      if (value < 0n || value > 0xffffffffffffffffn) return fail('P9_FIELD_RANGE', `${value} does not fit u64`);
+      if (typeof value !== 'bigint') return fail(ctx, 'P9_FIELD_TYPE', `u64 wants a bigint, got ${typeof value}`);
+      if (value < 0n || value > 0xffffffffffffffffn) return fail(ctx, 'P9_FIELD_RANGE', `${value} does not fit u64`);
       w.u64(value);
       return;
     }
     case 'str': {
-      if (typeof value !== 'string') return fail('P9_FIELD_TYPE', `string wanted, got ${typeof value}`);
-      const b = encodeUtf8(value);
-      if (b.length > 0xffff) return fail('P9_TOO_LONG', `${b.length} bytes; a 9P string holds at most 65535`);
-      w.u16(b.length);
-      w.bytes(b);
+      if (typeof value !== 'string') return fail(ctx, 'P9_FIELD_TYPE', `string wanted, got ${typeof value}`);
+      if (!w.str(value)) fail(ctx, 'P9_TOO_LONG', `${encodeUtf8(value).length} bytes; a 9P string holds at most 65535`);
       return;
     }
     case 'qid': {
       const q = value as Qid;
-      if (typeof q !== 'object' || q === null) return fail('P9_FIELD_TYPE', 'qid object wanted');
+      if (typeof q !== 'object' || q === null) return fail(ctx, 'P9_FIELD_TYPE', 'qid object wanted');
       writeField('u8', w, q.type, { msg: ctx.msg, field: `${ctx.field}.type` });
       writeField('u32', w, q.version, { msg: ctx.msg, field: `${ctx.field}.version` });
       writeField('u64', w, q.path, { msg: ctx.msg, field: `${ctx.field}.path` });
       return;
     }
     case 'wnames': case 'wqids': {
-      if (!Array.isArray(value)) return fail('P9_FIELD_TYPE', 'array wanted');
-      if (value.length > 0xffff) return fail('P9_TOO_LONG', `${value.length} entries; the count is u16`);
+      if (!Array.isArray(value)) return fail(ctx, 'P9_FIELD_TYPE', 'array wanted');
+      if (value.length > 0xffff) return fail(ctx, 'P9_TOO_LONG', `${value.length} entries; the count is u16`);
       w.u16(value.length);
-      value.forEach((v, i) => writeField(kind === 'wnames' ? 'str' : 'qid', w, v, { msg: ctx.msg, field: `${ctx.field}[${i}]` }));
+      const item = kind === 'wnames' ? 'str' : 'qid';
+      for (let i = 0; i < value.length; i++) writeField(item, w, value[i], { msg: ctx.msg, field: `${ctx.field}[${i}]` });
       return;
     }
     case 'data': {
-      if (!(value instanceof Uint8Array)) return fail('P9_FIELD_TYPE', 'Uint8Array wanted');
+      if (!(value instanceof Uint8Array)) return fail(ctx, 'P9_FIELD_TYPE', 'Uint8Array wanted');
       w.u32(value.length);
       w.bytes(value);
       return;
     }
     case 'dirents': {
-      if (!Array.isArray(value)) return fail('P9_FIELD_TYPE', 'array of dirents wanted');
+      if (!Array.isArray(value)) return fail(ctx, 'P9_FIELD_TYPE', 'array of dirents wanted');
       const countAt = w.off;
       w.u32(0);
-      value.forEach((d: Dirent, i) => {
+      for (let i = 0; i < value.length; i++) {
+        const d = value[i] as Dirent;
         const f = `${ctx.field}[${i}]`;
         writeField('qid', w, d.qid, { msg: ctx.msg, field: `${f}.qid` });
         writeField('u64', w, d.offset, { msg: ctx.msg, field: `${f}.offset` });
         writeField('u8', w, d.type, { msg: ctx.msg, field: `${f}.type` });
         writeField('str', w, d.name, { msg: ctx.msg, field: `${f}.name` });
-      });
+      }
       w.view.setUint32(countAt, w.off - countAt - 4, true);
       return;
     }
@@ -391,7 +504,7 @@ export function encodeMessage(msg: P9Message): Uint8Array {
   const rec = msg as unknown as Record<string, unknown>;
   for (const [name, kind] of spec.fields) writeField(kind, w, rec[name], { msg: spec.name, field: name });
   w.view.setUint32(0, w.off, true);
-  return w.buf.slice(0, w.off);
+  return w.result();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ export function encodeUtf8(s: string): Uint8Array {
 
 /** Lossless decode: valid UTF-8 → text, every other byte b → U+DC00+b. */
 export function decodeUtf8(b: Uint8Array, start = 0, end = b.length): string {
+  // ASCII fast path (nearly every name on the wire).
+  let ascii = true;
+  for (let k = start; k < end; k++) if (b[k]! >= 0x80) { ascii = false; break; }
+  if (ascii && end - start <= 4096) return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
   let s = '';
   let i = start;
   while (i < end) {

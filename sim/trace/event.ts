@@ -128,6 +128,10 @@ export interface SyscallEvent extends Base {
   result?: unknown;
   /** errno number on failure. */
   errno?: number;
+  /** Thread id when it differs from the pid (the helper is single-threaded; QEMU is not). */
+  tid?: number;
+  /** Set when the call sleeps (a FIFO open with no writer, accept, recv): what it waits on. */
+  blocked?: { on: string; what: string };
 }
 
 /** A labelled quirk or finding, e.g. `quirk:utime-nsec-slot`, with where it comes from. */

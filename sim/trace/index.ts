@@ -13,3 +13,4 @@ export * from './json.ts';
 export * from './pcapng.ts';
 export * from './netsynth.ts';
 export * from './export-pcapng.ts';
+export * from './host-adapter.ts';

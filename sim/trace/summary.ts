@@ -77,7 +77,7 @@ export function summarizeEvent(e: TraceEvent): string {
       return `${e.direction === 'reply' ? 'reply to ' : ''}${e.requestType} ${formatArgs(e.fields)}${err}${fds}`.replace(/ +$/, '');
     }
     case 'syscall':
-      return `${e.name}(${formatArgs(e.args)})${resultText(e.result, e.errno)}`;
+      return `${e.name}(${formatArgs(e.args)})${e.blocked ? ` blocks on ${e.blocked.on} (${e.blocked.what})` : resultText(e.result, e.errno)}`;
     case 'note':
       return `NOTE ${e.label}: ${e.text} (${e.source})`;
     case 'process':

@@ -85,6 +85,19 @@ describe('9P2000.L codec properties', () => {
     }), { seed: SEED, numRuns: 3000 });
   });
 
+  it('the fast decoder and the located decoder agree on arbitrary input', () => {
+    const framed = fc.oneof(
+      fc.uint8Array({ maxLength: 80 }),
+      anyMessage.chain((m) => { const b = encodeMessage(m); return fc.tuple(fc.nat(b.length - 1), fc.nat(255)).map(([i, x]) => { const c = b.slice(); if (i >= 4) c[i] = x; return c; }); }),
+    );
+    fc.assert(fc.property(framed, (b) => {
+      let fast: unknown;
+      try { fast = decodeMessage(b); } catch (e) { fast = (e as P9DecodeError).code; }
+      const d = describeMessage(b);
+      expect(fast).toEqual(d.message ?? d.error!.code);
+    }), { seed: SEED, numRuns: 4000 });
+  });
+
   it('strings: any byte sequence decodes and re-encodes to the same bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
       expect(Buffer.from(encodeUtf8(decodeUtf8(bytes))).equals(Buffer.from(bytes))).toBe(true);
