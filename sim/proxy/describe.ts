@@ -84,7 +84,7 @@ export function describeRequest(buf: Uint8Array, at = 0): DescribedFrame {
   const pr = new WireReader(buf, at + PROXY_HDR_SZ, payloadEnd, type, frame.typeName);
   try {
     if (size > PROXY_MAX_IO_SZ) {
-      throw new ProxyDecodeError({ request: type, requestName: frame.typeName, field: 'header.size', offset: at + 4, need: size, have: PROXY_MAX_IO_SZ });
+      throw new ProxyDecodeError({ request: type, requestName: frame.typeName, field: 'header.size', offset: at + 4, need: size, have: PROXY_MAX_IO_SZ, reason: 'oversize' });
     }
     if (at + PROXY_HDR_SZ + size > buf.length) {
       throw new ProxyDecodeError({ request: type, requestName: frame.typeName, field: 'payload', offset: at + PROXY_HDR_SZ, need: size, have: buf.length - at - PROXY_HDR_SZ });

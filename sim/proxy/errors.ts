@@ -15,6 +15,12 @@ export interface ProxyDecodeErrorData {
   need: number;
   /** Bytes actually available from `offset`. */
   have: number;
+  /**
+   * Why: `short` (the default — the field does not fit), `unknown-type` (no such request: the helper
+   * leaves its loop, §8; need/have are 4/0), `oversize` (header.size > 65536: need is the announced
+   * size, have the limit).
+   */
+  reason?: 'short' | 'unknown-type' | 'oversize';
 }
 
 export class ProxyDecodeError extends Error {
@@ -22,8 +28,9 @@ export class ProxyDecodeError extends Error {
   readonly code = ProxyDecodeError.code;
   constructor(readonly data: ProxyDecodeErrorData) {
     super(
-      `${data.requestName}: field '${data.field}' at byte ${data.offset} needs ${data.need} byte(s), ` +
-        `only ${data.have} left`,
+      data.reason === 'unknown-type' ? `${data.requestName}: unknown request type ${data.request >>> 0} at byte ${data.offset}`
+        : data.reason === 'oversize' ? `${data.requestName}: header.size ${data.need} at byte ${data.offset} exceeds the limit ${data.have}`
+          : `${data.requestName}: field '${data.field}' at byte ${data.offset} needs ${data.need} byte(s), only ${data.have} left`,
     );
     this.name = 'ProxyDecodeError';
   }

@@ -80,14 +80,14 @@ export function decodeRequest(buf: Uint8Array, at = 0): DecodedRequest {
   const name = requestName(header.type);
   const tname = typeName(header.type);
   if (header.size > PROXY_MAX_IO_SZ) {
-    throw new ProxyDecodeError({ request: header.type, requestName: tname, field: 'header.size', offset: at + 4, need: header.size, have: PROXY_MAX_IO_SZ });
+    throw new ProxyDecodeError({ request: header.type, requestName: tname, field: 'header.size', offset: at + 4, need: header.size, have: PROXY_MAX_IO_SZ, reason: 'oversize' });
   }
   const end = at + PROXY_HDR_SZ + header.size;
   if (end > buf.length) {
     throw new ProxyDecodeError({ request: header.type, requestName: tname, field: 'payload', offset: at + PROXY_HDR_SZ, need: header.size, have: buf.length - at - PROXY_HDR_SZ });
   }
   if (!name) {
-    throw new ProxyDecodeError({ request: header.type, requestName: tname, field: 'header.type', offset: at, need: 4, have: 0 });
+    throw new ProxyDecodeError({ request: header.type, requestName: tname, field: 'header.type', offset: at, need: 4, have: 0, reason: 'unknown-type' });
   }
   const r = new WireReader(buf, at + PROXY_HDR_SZ, end, header.type, name);
   const fields = unmarshalFields(r, REQUESTS[name].fields);

@@ -104,8 +104,8 @@ describe('request decoding', () => {
     }
   });
   it('reports unknown types, oversize and truncated frames', () => {
-    expect(() => decodeRequest(unhex('6300000000000000'))).toThrow(/header\.type/);
-    expect(() => decodeRequest(unhex('0800000001000100'))).toThrow(/header\.size/);
+    expect(() => decodeRequest(unhex('6300000000000000'))).toThrow(/unknown request type 99 at byte 0/);
+    expect(() => decodeRequest(unhex('0800000001000100'))).toThrow(/header.size 65537 at byte 4 exceeds the limit 65536/);
     expect(() => decodeRequest(unhex('08000000'))).toThrow(/header\.size/);
     expect(() => decodeRequest(unhex('0800000014000000080066696c65'))).toThrow(/payload/);
   });
