@@ -530,3 +530,28 @@ export function summarizeMessage(msg: P9Message): string {
   for (const [name, kind] of spec.fields) parts.push(`${name}=${fmtValue(kind, rec[name])}`);
   return parts.join(' ');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Field ↔ byte mapping for the hex view (ui-anchors.md: Wireshark's linked tree and bytes panes).
+
+/** The nodes covering byte `offset`, outermost first (empty if outside the tree). */
+export function nodesAt(tree: FieldNode, offset: number): FieldNode[] {
+  const out: FieldNode[] = [];
+  let cur: FieldNode | undefined = tree;
+  while (cur && offset >= cur.start && offset < cur.end) {
+    out.push(cur);
+    cur = cur.children?.find((c) => offset >= c.start && offset < c.end);
+  }
+  return out;
+}
+
+/** Every leaf with its dotted path (`wnames.[1].bytes`), in byte order: handy for tables and tests. */
+export function flattenTree(tree: FieldNode, prefix = ''): { path: string; node: FieldNode }[] {
+  const out: { path: string; node: FieldNode }[] = [];
+  for (const c of tree.children ?? []) {
+    const path = prefix ? `${prefix}.${c.name}` : c.name;
+    if (c.children?.length) out.push(...flattenTree(c, path));
+    else out.push({ path, node: c });
+  }
+  return out;
+}

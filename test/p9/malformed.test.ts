@@ -91,3 +91,21 @@ describe('stream framing', () => {
     expect(() => splitFrames(Uint8Array.from([...a, 2, 0, 0, 0]))).toThrow(/size at byte 7: size 2 is smaller/);
   });
 });
+
+describe('describe tree ↔ bytes', () => {
+  it('nodesAt finds the field under a byte; flattenTree lists leaves in byte order', async () => {
+    const { nodesAt, flattenTree } = await import('../../sim/p9/index.ts');
+    const b = encodeMessage({ kind: 'Rreaddir', tag: 1, entries: [{ qid: { type: 0x80, version: 0, path: 2n }, offset: 1n, type: 4, name: 'ab' }] });
+    const d = describeMessage(b);
+    // byte 11 = first byte of entries[0].qid.type; byte 35 = first byte of the name
+    expect(nodesAt(d.tree, 11).map((n) => n.name)).toEqual(['message', 'entries', '[0]', 'qid', 'type']);
+    expect(nodesAt(d.tree, 35).map((n) => n.name)).toEqual(['message', 'entries', '[0]', 'name', 'bytes']);
+    expect(nodesAt(d.tree, b.length)).toEqual([]);
+    const leaves = flattenTree(d.tree);
+    expect(leaves.map((l) => l.path)).toEqual([
+      'size', 'type', 'tag', 'entries.count', 'entries.[0].qid.type', 'entries.[0].qid.version', 'entries.[0].qid.path',
+      'entries.[0].offset', 'entries.[0].type', 'entries.[0].name.len', 'entries.[0].name.bytes',
+    ]);
+    expect(leaves.at(-1)!.node).toMatchObject({ start: 35, end: 37, value: 'ab', display: '"ab"' });
+  });
+});

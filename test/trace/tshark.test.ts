@@ -83,6 +83,12 @@ describe.skipIf(!haveReal(REAL.tshark))('pcapng export dissected by tshark', () 
     expect(new Set(rows.map((r) => r[3]))).toEqual(new Set(['0', '1']));
   });
 
+  it('proxy frames travel byte for byte on the second stream (port 10564) with their event comment', () => {
+    const rows = tshark(file, '-Y', 'tcp.port == 10564 && tcp.len > 0', '-T', 'fields', '-e', 'frame.comment', '-e', 'tcp.payload', '-e', 'ip.src', '-e', 'ip.dst');
+    const proxyEvents = rec.events.filter((e) => e.kind === 'proxy');
+    expect(rows).toEqual(proxyEvents.map((e) => [`#${e.id} T_LSTAT`, Buffer.from((e as { bytes: Uint8Array }).bytes).toString('hex'), '192.0.2.1', '192.0.2.3']));
+  });
+
   it('a message larger than one TCP segment is reassembled into one 9P Rread', () => {
     const r = new TraceRecorder({ tickNs: 500 });
     r.p9({ lane: 'guest', message: { kind: 'Tversion', tag: 0xffff, msize: 1 << 20, version: '9P2000.L' } });
