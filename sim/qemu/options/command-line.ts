@@ -11,7 +11,7 @@ import { ninePDeviceHelp, optsHelp } from './help.ts';
 import { EXITING_OPTIONS, optionName, optionTakesArg } from './options-table.ts';
 import { idWellformed, isHelpOption, parseQemuOpts, QemuOpts, type QemuOptsList } from './qemu-opts.ts';
 import { Stderr, type Location } from './report.ts';
-import { machineFor, ninePDeviceType, realizeNineP, type RealizedDevice, type RealizeWorld } from './virtio-9p.ts';
+import { isUnknownNinePModel, machineFor, ninePDeviceType, realizeNineP, type RealizedDevice, type RealizeWorld } from './virtio-9p.ts';
 
 export interface QemuRun {
   /** QMP would answer `query-status` (real-helper.md §3: the only proof of "started"). */
@@ -146,6 +146,7 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
     const machine = machineFor(machineType);
     const create = (driver: unknown, dict: { id?: string; bus?: unknown; props: [string, unknown][] }, loc: Location): void => {
       if (typeof driver !== 'string') { err.error(loc, "Parameter 'driver' is missing"); exit(1); }
+      if (isUnknownNinePModel(driver as string, f)) { err.error(loc, `'${driver}' is not a valid device model name`); exit(1); }
       const t = ninePDeviceType(driver as string, f);
       if (!t) return; // other device models are assumed to realize (not modelled)
       const r = realizeNineP(t, dict, machine, fsdevEntries, world, f);

@@ -12,6 +12,15 @@ export const MAX_MOUNT_TAG_BYTES = 31;
 /** sizeof(struct sockaddr_un.sun_path). */
 const SUN_PATH = 108;
 
+/**
+ * Whether `-device NAME` names a device model QEMU knows. Only the 9p family is modelled: any other
+ * `virtio-9p…` name is unknown (the 7.2 `-device help` lists exactly the four below plus the alias);
+ * names outside the family are assumed valid (they are not modelled).
+ */
+export function isUnknownNinePModel(driver: string, f: QemuFeatures): boolean {
+  return driver.startsWith('virtio-9p') && ninePDeviceType(driver, f) === undefined;
+}
+
 /** The 9p device models and their bus (`-device help` on 7.2: virtio-9p-pci alias virtio-9p). */
 export function ninePDeviceType(driver: string, f: QemuFeatures): { typename: string; bus: 'PCI' | 'virtio-bus' } | undefined {
   if (driver === 'virtio-9p-pci' || driver === 'virtio-9p') return { typename: 'virtio-9p-pci', bus: 'PCI' };
@@ -126,6 +135,11 @@ export function realizeNineP(
         // connect_namedsocket (§12.4): length check, connect, then unlink "for security reasons".
         if (utf8Length(path) >= SUN_PATH) return init(f.modernProxyInitMessages ? 'socket name too long' : 'Socket name too long');
         const peer = peerForSocket(world.peer, path);
+        if (path === '' && f.modernProxyInitMessages) {
+          // connect() passes sizeof(struct sockaddr_un): an empty sun_path is the *abstract* name of 107 NULs,
+          // which nobody listens on → ECONNREFUSED, not ENOENT (observed on 7.2.22 with `socket=`).
+          return init(`failed to connect to '': Connection refused`);
+        }
         if (path === '' || !socketListens(peer) || world.unlinkedSockets.has(path)) {
           return init(f.modernProxyInitMessages ? `failed to connect to '${path}': No such file or directory` : `Failed to connect to ${path}: No such file or directory`);
         }
