@@ -107,9 +107,14 @@ export class Scheduler {
     }
   }
 
-  /** Run the next script line (or make the deferred ones progress). Returns false when finished. */
+  /** Run the next script line, then let parked and deferred work progress. Returns false when
+   * there is nothing left to start (finished, or stuck behind a job that never unblocks). */
   step(): boolean {
-    if (this.done) return false;
+    if (this.next >= this.lines.length) {
+      const before = this.deferred.length;
+      this.settle();
+      return this.deferred.length > 0 && this.deferred.length < before;
+    }
     this.stepNo++;
     while (this.next < this.lines.length) {
       const line = this.lines[this.next++]!;
@@ -123,13 +128,12 @@ export class Scheduler {
       break;
     }
     this.settle();
-    if (this.next >= this.lines.length && this.deferred.length && this.parked.length === 0) this.settle();
-    return !this.done;
+    return true;
   }
 
   /** Run until line `index` has started (or the script ends). */
   runTo(index: number): void {
-    while (!this.done && this.next <= index) this.step();
+    while (this.next <= index && this.next < this.lines.length) this.step();
   }
 
   runAll(): void {

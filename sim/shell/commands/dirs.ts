@@ -125,7 +125,10 @@ export function* ln(ctx: Ctx, argv: string[]): Job<number> {
   if (g.opts.has('f')) yield* sys(ctx.os.unlink(link));
   const r = yield* sys(symbolic ? ctx.os.symlink(target, link) : ctx.os.link(target, link));
   if (!r.ok) {
-    if (symbolic) ctx.err(`ln: failed to create symbolic link ${q(link)}: ${strerror(r.errno)}\n`);
+    // ln.c (coreutils 9.1): the short form for errors that are about the destination.
+    if (symbolic) ctx.err(r.errno === 'ENAMETOOLONG' ? `ln: failed to create symbolic link ${q(link)} -> ${q(target)}: ${strerror(r.errno)}\n` : `ln: failed to create symbolic link ${q(link)}: ${strerror(r.errno)}\n`);
+    else if (r.errno === 'EMLINK') ctx.err(`ln: failed to create hard link to ${q(target)}: ${strerror(r.errno)}\n`);
+    else if (r.errno === 'EDQUOT' || r.errno === 'EEXIST' || r.errno === 'ENOSPC' || r.errno === 'EROFS') ctx.err(`ln: failed to create hard link ${q(link)}: ${strerror(r.errno)}\n`);
     else if (r.errno === 'ENOENT') ctx.err(`ln: failed to access ${q(target)}: ${strerror(r.errno)}\n`);
     else ctx.err(`ln: failed to create hard link ${q(link)} => ${q(target)}: ${strerror(r.errno)}\n`);
     return 1;
