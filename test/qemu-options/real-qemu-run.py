@@ -17,6 +17,7 @@ import sys
 import time
 
 spec = json.load(sys.stdin)
+started_at = time.time()
 deadline_s = float(spec.get("timeout", 8))
 
 # Occupy fds 3..15 so that sockets created below get numbers above every target fd.
@@ -138,4 +139,5 @@ print(json.dumps({
     "hung": hung,
     "stderr": err.decode(errors="replace"),
     "helperStderr": helper_err,
+    "seconds": round(time.time() - started_at, 3),
 }))
