@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kernel, O_DIRECTORY, O_RDONLY, O_WRONLY, S_IFMT, dumpTree, utf8Decode, utf8Encode, type Process } from '../../sim/host/index.ts';
+import { Kernel, O_DIRECTORY, O_RDONLY, dumpTree, utf8Decode, utf8Encode, type Process } from '../../sim/host/index.ts';
 
 const C = fs.constants;
 const ORACLE = path.join(__dirname, 'oracle', 'linux-ops.py');
@@ -68,7 +68,9 @@ const setupArb = fc.record({ mode: fc.constantFrom(0o777, 0o1777, 0o2777, 0o3777
 
 function simOp(k: Kernel, o: Op): string {
   const a = o.actor;
-  const t: Process = k.spawn({ comm: `u${a.uid}`, uid: a.uid, gid: a.gid, groups: a.groups, umask: 0o022, cwd: k.resolve(k.init, '/base').ok ? (k.resolve(k.init, '/base') as { value: never }).value : undefined });
+  const base = k.resolve(k.init, '/base');
+  if (!base.ok) throw new Error('no /base');
+  const t: Process = k.spawn({ comm: `u${a.uid}`, uid: a.uid, gid: a.gid, groups: a.groups, umask: 0o022, cwd: base.value });
   const s = (v: string): string => v;
   const r = ((): { ok: boolean; errno?: string; value?: unknown } => {
     switch (o.op) {
@@ -198,4 +200,3 @@ describe.skipIf(!canRun)('differential: credentials and permissions vs this mach
   });
 });
 
-export const _unused = { O_WRONLY, S_IFMT };
