@@ -45,6 +45,8 @@ export interface WorldOptions {
   local?: Partial<LocalSpecOptions>;
   lab?: Partial<LabOptions>;
   record?: boolean;
+  /** Host changes before launch (e.g. chown the export to the QEMU user). */
+  prepare?: (k: Kernel) => void;
 }
 
 export interface World {
@@ -63,6 +65,7 @@ export interface World {
 
 export function world(o: WorldOptions): World {
   const kernel = scenarioHost(o.extra ?? [], o.profile ?? 'ext4');
+  o.prepare?.(kernel);
   const recorder = o.record ? new TraceRecorder() : undefined;
   const spec = o.driver === 'proxy'
     ? proxySpec({ exportPath: '/srv/export', ...o.proxy })

@@ -171,6 +171,7 @@ export class QemuProcess {
       dmode: fse.dmode,
       // CVE-2017-7493 fix "9pfs: local: forbid client access to metadata", QEMU 2.10 (scenarios.md §5).
       metadataNamesRefused: this.v.major > 2 || (this.v.major === 2 && this.v.minor >= 10),
+      oPathExempt: oPathExempt(this.v),
     };
     return this.v.features.localHardened ? new HardenedLocalDriver(lo) : new NaiveLocalDriver(lo);
   }
@@ -244,3 +245,9 @@ export function startQemu(o: QemuStartOptions): QemuProcess {
 }
 
 export { isReg };
+
+/** The O_PATH exemption of the CVE-2023-2861 check (see LocalDriverOptions.oPathExempt). */
+export function oPathExempt(v: QemuVersion): boolean {
+  const n = v.major * 10000 + v.minor * 100 + v.micro;
+  return n >= 90200 || (n >= 90103 && n < 90200) || (n >= 70216 && n < 80000);
+}

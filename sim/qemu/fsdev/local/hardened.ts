@@ -48,6 +48,12 @@ export interface LocalDriverOptions {
   dmode?: number;
   /** CVE-2017-7493 fix (QEMU 2.10): .virtfs_metadata names refused with EINVAL. */
   metadataNamesRefused: boolean;
+  /**
+   * d06a9d843fb6 "9pfs: fix regression regarding CVE-2023-2861" (9.2; stable 9.1.3 and, inferred from
+   * the same stable batch, 7.2.16): O_PATH opens skip the special-file check. Before it, every
+   * passthrough mknod of a FIFO/device/socket fails with ENXIO in fchmodat_nofollow (QEMU issue 2337).
+   */
+  oPathExempt?: boolean;
 }
 
 function dirname(p: string): string {
@@ -123,7 +129,7 @@ export class HardenedLocalDriver implements FileOperations {
       const r = yield* sys(this.libc.openat(dirfd, name, f | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, mode));
       if (r.ok) {
         const fd = r.value;
-        if (this.o.features.cve2023_2861Fix) {
+        if (this.o.features.cve2023_2861Fix && !(f & O_PATH && this.o.oPathExempt)) {
           const st = yield* sys(this.libc.fstat(fd));
           if (!st.ok) { this.libc.close(fd); return fsErr(ERRNO[st.errno]); }
           const fmt = st.value.mode & S_IFMT;
@@ -172,6 +178,17 @@ export class HardenedLocalDriver implements FileOperations {
 
   private *opendirNofollow(path: string): Co<FsResult<number>> {
     return yield* this.openNofollow(path, O_DIRECTORY | O_RDONLY, 0);
+  }
+
+  /** Run `fn` with an fd on the directory `dir` (local_opendir_nofollow), closing it afterwards. */
+  private *inDir<T>(dir: string, fn: (dirfd: number) => Co<FsResult<T>>): Co<FsResult<T>> {
+    const d = yield* this.opendirNofollow(dir);
+    if (!d.ok) return d;
+    try {
+      return yield* fn(d.value);
+    } finally {
+      this.libc.close(d.value);
+    }
   }
 
   /** Run `fn` with the parent directory's fd and the last name of `path`. */
@@ -334,10 +351,7 @@ export class HardenedLocalDriver implements FileOperations {
     // "Mark all the open to not follow symlinks"
     const fl = flags | O_NOFOLLOW;
     const self = this;
-    return yield* this.inParent(dir.data, function* (dirfd, _n) {
-      void _n;
-      return yield* self.open2At(dirfd, name, fl, cred);
-    });
+    return yield* this.inDir(dir.data, (dirfd) => self.open2At(dirfd, name, fl, cred));
   }
 
   private *open2At(dirfd: number, name: string, flags: number, cred: FsCred): Co<FsResult<FidOpenState>> {
@@ -407,7 +421,7 @@ export class HardenedLocalDriver implements FileOperations {
   *mknod(dir: V9fsPath, name: string, cred: FsCred): Co<FsResult<void>> {
     if (this.isMetadataName(name)) return fsErr(EINVAL);
     const self = this;
-    return yield* this.inParent(`${dir.data}/x`, function* (dirfd) {
+    return yield* this.inDir(dir.data, function* (dirfd) {
       if (self.model === 'mapped-xattr' || self.model === 'mapped-file') {
         // A mapped mknod makes a regular file; the device type lives in the metadata only.
         const r = yield* sys(self.libc.mknodat(dirfd, name, self.fmode | S_IFREG, 0n));
@@ -427,7 +441,7 @@ export class HardenedLocalDriver implements FileOperations {
   *mkdir(dir: V9fsPath, name: string, cred: FsCred): Co<FsResult<void>> {
     if (this.isMetadataName(name)) return fsErr(EINVAL);
     const self = this;
-    return yield* this.inParent(`${dir.data}/x`, function* (dirfd) {
+    return yield* this.inDir(dir.data, function* (dirfd) {
       if (self.model === 'mapped-xattr' || self.model === 'mapped-file') {
         const r = yield* sys(self.libc.mkdirat(dirfd, name, self.dmode));
         if (!r.ok) return fsErr(ERRNO[r.errno]);
@@ -447,7 +461,7 @@ export class HardenedLocalDriver implements FileOperations {
   *symlink(target: string, dir: V9fsPath, name: string, cred: FsCred): Co<FsResult<void>> {
     if (this.isMetadataName(name)) return fsErr(EINVAL);
     const self = this;
-    return yield* this.inParent(`${dir.data}/x`, function* (dirfd) {
+    return yield* this.inDir(dir.data, function* (dirfd) {
       if (self.model === 'mapped-xattr' || self.model === 'mapped-file') {
         // Mapped symlinks are regular files holding the target.
         const fd = yield* self.openatFile(dirfd, name, O_CREAT | O_EXCL | O_RDWR, self.fmode);
