@@ -2,7 +2,9 @@
 // Wire rules (Linux net/9p/protocol.c, QEMU fsdev/9p-iov-marshal.c): little-endian integers,
 // header size[4] type[1] tag[2] where size counts the whole message, strings as len[2] + bytes
 // (no NUL), qid as type[1] version[4] path[8].
-import { P9_HEADER_SIZE, P9_QID_SIZE } from './constants.ts';
+import { maskNames, P9_AT_REMOVEDIR, P9_GETATTR, P9_HEADER_SIZE, P9_NOFID, P9_NONUNAME, P9_QID_SIZE, P9_SETATTR } from './constants.ts';
+import { errnoName } from './errno.ts';
+import { formatDotlFlags } from './openflags.ts';
 import { P9DecodeError, P9EncodeError } from './errors.ts';
 import { type Dirent, type FieldKind, type MessageSpec, type P9Message, type Qid, specByName, specByType } from './messages.ts';
 import { decodeUtf8, encodeUtf8 } from './utf8.ts';
@@ -232,7 +234,11 @@ function decodeInto(bytes: Uint8Array, nodes: Nodes, allowTrailing: boolean, onM
   }
   const r = new Reader(bytes, 7, size, spec.name, typeNumber);
   const msg: Record<string, unknown> = { kind: spec.name, tag };
-  for (const [name, kind] of spec.fields) msg[name] = readField(kind, r, name, nodes);
+  for (const [name, kind] of spec.fields) {
+    msg[name] = readField(kind, r, name, nodes);
+    const shown = nodes ? fieldDisplay(spec.name, name, msg[name]) : undefined;
+    if (shown !== undefined) nodes![nodes!.length - 1]!.display = shown;
+  }
   if (r.off !== size && !allowTrailing) {
     throw new P9DecodeError('P9_TRAILING_BYTES', { messageType: spec.name, typeNumber, field: '(end)', offset: r.off, expected: r.off, actual: size }, `${size - r.off} byte${size - r.off === 1 ? '' : 's'} after the last field`);
   }
@@ -510,6 +516,31 @@ export function encodeMessage(msg: P9Message): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // One-line summaries, in the spirit of QEMU's trace-events formats (`tag 1 id 110 fid 0 …`).
 
+const hex = (v: number | bigint) => `0x${v.toString(16)}`;
+
+/**
+ * Field-specific renderings people can read: modes in octal, open flags and attribute masks by
+ * name, errno by name, the NOFID/NONUNAME sentinels. Undefined = no special form.
+ */
+export function fieldDisplay(msg: string, field: string, v: unknown): string | undefined {
+  switch (field) {
+    case 'mode': return typeof v === 'number' ? (v === 0 ? '0' : `0${v.toString(8)}`) : undefined; // like printf %#o
+    case 'flags':
+      if (msg === 'Tlopen' || msg === 'Tlcreate') return `${hex(v as number)} (${formatDotlFlags(v as number)})`;
+      if (msg === 'Tunlinkat') return v === P9_AT_REMOVEDIR ? `${hex(v)} (AT_REMOVEDIR)` : hex(v as number);
+      return undefined;
+    case 'request_mask': return `${hex(v as bigint)} (${maskNames(v as bigint, P9_GETATTR).join('|') || '-'})`;
+    case 'valid':
+      if (msg === 'Rgetattr') return `${hex(v as bigint)} (${maskNames(v as bigint, P9_GETATTR).join('|') || '-'})`;
+      if (msg === 'Tsetattr') return `${hex(v as number)} (${maskNames(v as number, P9_SETATTR).join('|') || '-'})`;
+      return undefined;
+    case 'ecode': return `${v as number} (${errnoName(v as number)})`;
+    case 'afid': case 'fid': case 'newfid': return v === P9_NOFID ? 'NOFID' : undefined;
+    case 'n_uname': return v === P9_NONUNAME ? 'NONUNAME' : undefined;
+    default: return undefined;
+  }
+}
+
 function fmtValue(kind: FieldKind, v: unknown): string {
   switch (kind) {
     case 'str': return quote(v as string);
@@ -527,7 +558,7 @@ export function summarizeMessage(msg: P9Message): string {
   const spec = specByName(msg.kind)!;
   const rec = msg as unknown as Record<string, unknown>;
   const parts = [`${msg.kind} tag=${msg.tag}`];
-  for (const [name, kind] of spec.fields) parts.push(`${name}=${fmtValue(kind, rec[name])}`);
+  for (const [name, kind] of spec.fields) parts.push(`${name}=${fieldDisplay(msg.kind, name, rec[name]) ?? fmtValue(kind, rec[name])}`);
   return parts.join(' ');
 }
 

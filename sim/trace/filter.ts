@@ -81,7 +81,8 @@ export function eventSearchText(e: TraceEvent): string {
 
 /** Whether one event passes the filter (all given criteria must hold). `causedBy` needs filterEvents. */
 export function matchEvent(e: TraceEvent, f: TraceFilter): boolean {
-  if (f.lanes && !f.lanes.includes(e.lane) && !(('to' in e) && f.lanes.includes(e.to))) return false;
+  // An event belongs to its sender's lane and to the lane it reaches (a syscall reaches the host).
+  if (f.lanes && !f.lanes.includes(e.lane) && !(('to' in e) && f.lanes.includes(e.to)) && !(e.kind === 'syscall' && f.lanes.includes('host'))) return false;
   if (f.kinds && !f.kinds.includes(e.kind)) return false;
   if (f.types && !f.types.includes(eventType(e))) return false;
   if (f.errno) {

@@ -68,8 +68,7 @@ export function summarizeEvent(e: TraceEvent): string {
       return `${e.api === 'wasi' ? 'wasi ' : ''}${e.name}(${formatArgs(e.args)})${resultText(e.result, e.errno)}`;
     case 'p9': {
       if (!e.message) return `malformed ${e.bytes.length}-byte message: ${e.decodeError?.message ?? 'undecodable'}`;
-      const s = summarizeMessage(e.message);
-      return e.errno !== undefined ? `${s} (${formatErrno(e.errno)})` : s;
+      return summarizeMessage(e.message);
     }
     case 'proxy': {
       const fds = e.fds?.length ? ` fds ${e.fds.map((f) => `${f.fd}=${f.refersTo}`).join(', ')}` : '';

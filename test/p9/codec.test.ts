@@ -104,3 +104,21 @@ describe('9P2000.L byte-exact examples (hand-checked layouts)', () => {
     expect(hex(encodeMessage(m))).toBe(hex(wire));
   });
 });
+
+describe('readable field renderings (summaries and describe tree)', () => {
+  it('modes in octal, DOTL flags and attribute masks by name, errno and sentinel names', async () => {
+    const { summarizeMessage, describeMessage: describe_ } = await import('../../sim/p9/index.ts');
+    expect(summarizeMessage({ kind: 'Tlcreate', tag: 5, fid: 1, name: 'x', flags: 0o100102, mode: 0o644, gid: 0 }))
+      .toBe('Tlcreate tag=5 fid=1 name="x" flags=0x8042 (RDWR|CREATE|LARGEFILE) mode=0644 gid=0');
+    expect(summarizeMessage({ kind: 'Tattach', tag: 1, fid: 0, afid: P9_NOFID, uname: 'root', aname: '', n_uname: 0xffffffff }))
+      .toBe('Tattach tag=1 fid=0 afid=NOFID uname="root" aname="" n_uname=NONUNAME');
+    expect(summarizeMessage({ kind: 'Tgetattr', tag: 3, fid: 1, request_mask: 0x1fffn }))
+      .toBe('Tgetattr tag=3 fid=1 request_mask=0x1fff (MODE|NLINK|UID|GID|RDEV|ATIME|MTIME|CTIME|INO|SIZE|BLOCKS|BTIME|GEN)');
+    expect(summarizeMessage({ kind: 'Tsetattr', tag: 1, fid: 2, valid: 0x1a0, mode: 0, uid: 0, gid: 0, size: 0n, atime_sec: 0n, atime_nsec: 0n, mtime_sec: 0n, mtime_nsec: 0n }))
+      .toMatch(/^Tsetattr tag=1 fid=2 valid=0x1a0 \(MTIME\|ATIME_SET\|MTIME_SET\) mode=0 /);
+    expect(summarizeMessage({ kind: 'Tunlinkat', tag: 1, dirfid: 0, name: 'd', flags: 0x200 })).toBe('Tunlinkat tag=1 dirfid=0 name="d" flags=0x200 (AT_REMOVEDIR)');
+    expect(summarizeMessage({ kind: 'Rlerror', tag: 1, ecode: 40 })).toBe('Rlerror tag=1 ecode=40 (ELOOP)');
+    const tree = describe_(h('0b000000 07 0100 28000000')).tree;
+    expect(tree.children!.at(-1)).toMatchObject({ name: 'ecode', start: 7, end: 11, value: 40, display: '40 (ELOOP)' });
+  });
+});

@@ -14,7 +14,7 @@ const TEXT = `[0.000000000] #1 libvirt   socketpair: socketpair(AF_UNIX, SOCK_ST
 [0.000006000]     #7 helper → qemu   reply to T_LSTAT status=0
 [0.000007000]     #8 qemu   NOTE quirk:utime-nsec-slot: T_UTIME sends atime nsec in the mtime slot; #<a>; b (proxy-protocol.md §5.1)
 [0.000008000]   #9 qemu → guest   Rwalk tag=1 wqids=[{type dir version 0 path 3}]
-[0.000009000]   #10 guest → qemu   Tlopen tag=2 fid=1 flags=0
+[0.000009000]   #10 guest → qemu   Tlopen tag=2 fid=1 flags=0x0 (RDONLY)
 [0.000010000]     #11 helper → host   openat(dirfd="AT_FDCWD", pathname="/pub/secret", flags="O_RDONLY") = -1 EACCES  [pid 7 virtfs-proxy-h uid 0/1000/0/1000 gid 0/100/0/100 groups 100 caps eff=none prm=chown,dac_override,fowner,fsetid,setgid,setuid,mknod root /srv/export cwd /]
 [0.000011000]   #12 qemu → guest   Rlerror tag=2 ecode=13 (EACCES)
 [0.000012000] #13 helper   exit pid 7 virtfs-proxy-h status 0
@@ -35,7 +35,7 @@ const MERMAID = `sequenceDiagram
   H-->>Q: #35;7 reply to T_LSTAT status=0
   Note over Q: #35;8 NOTE quirk:utime-nsec-slot: T_UTIME sends atime nsec in the mtime slot#59; #35;#lt;a#gt;#59; b (proxy-protocol.md §5.1)
   Q-->>G: #35;9 Rwalk tag=1 wqids=[{type dir version 0 path 3}]
-  G->>Q: #35;10 Tlopen tag=2 fid=1 flags=0
+  G->>Q: #35;10 Tlopen tag=2 fid=1 flags=0x0 (RDONLY)
   H->>K: #35;11 openat(dirfd="AT_FDCWD", pathname="/pub/secret", flags="O_RDONLY") = -1 EACCES
   Q-->>G: #35;12 Rlerror tag=2 ecode=13 (EACCES)
   Note over H: #35;13 exit pid 7 virtfs-proxy-h status 0
