@@ -56,7 +56,7 @@ export interface World {
   /** Send one request (tag assigned), expect an immediate reply. */
   rpc<K extends P9MessageName>(msg: Omit<P9MessageOf<K>, 'tag'> & { kind: K }): P9Message;
   /** Submit without requiring completion. */
-  submit(msg: Omit<P9Message, 'tag'> & { kind: P9MessageName }): Exchange;
+  submit<K extends P9MessageName>(msg: Omit<P9MessageOf<K>, 'tag'> & { kind: K }): Exchange;
   /** Tversion + Tattach fid 0 (uid). */
   attach(uid?: number): P9Message;
   /** Read a host file as root (the "host effect" column). */
