@@ -14,3 +14,4 @@ export * as proxy from './proxy/index.ts';
 export * as helper from './helper/index.ts';
 export * as qemu from './qemu/server/index.ts';
 export * as lab from './lab/index.ts';
+export * as wasi from './wasi/index.ts';

@@ -14,7 +14,12 @@ describe.skipIf(!haveReal(REAL.clang))('WASI guest programs', () => {
   it('rebuild byte-identical from their sources', () => {
     assertPresent(REAL.clang);
     const tmp = mkdtempSync(join(tmpdir(), 'guests-'));
-    execFileSync('scripts/build-guests.sh', [tmp], { stdio: 'pipe' });
+    const tmpTests = mkdtempSync(join(tmpdir(), 'guest-tests-'));
+    execFileSync('scripts/build-guests.sh', [tmp, tmpTests], { stdio: 'pipe' });
+    for (const name of readdirSync('test/wasi/programs').filter((f) => f.endsWith('.c')).map((f) => f.replace(/\.c$/, ''))) {
+      const same = Buffer.compare(readFileSync(`test/wasi/programs/${name}.wasm`), readFileSync(join(tmpTests, `${name}.wasm`)));
+      expect(same, `test program ${name}.wasm differs from its rebuild`).toBe(0);
+    }
     const sources = readdirSync(SRC).filter((f) => f.endsWith('.c')).map((f) => f.replace(/\.c$/, ''));
     expect(sources.length).toBeGreaterThanOrEqual(11);
     for (const name of sources) {
