@@ -1,0 +1,82 @@
+// Helpers for the playground's end-to-end tests (Debian's Chromium, production build; stack.md §6).
+import { expect, type Frame, type FrameLocator, type Page } from '@playwright/test';
+import { createRequire } from 'node:module';
+
+type Scope = Page | FrameLocator | Frame;
+
+/**
+ * The proxy example of libvirt.md §4.3: the first filesystem of a 2012 domain with the default
+ * emulator, for which the patch as posted gives helper `/usr/bin/virtfs-proxy-helper -f 24 -p
+ * /export/to/guest` and `-fsdev proxy,id=fsdev-fs0,sock_fd=25,path=/export/to/guest`.
+ */
+export const PROXY_XML = `<domain type='qemu'>
+  <name>fstest</name>
+  <memory unit='KiB'>219136</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <filesystem type='mount' accessmode='passthrough'>
+      <driver type='proxy'/>
+      <source dir='/export/to/guest'/>
+      <target dir='/import/from/host'/>
+    </filesystem>
+  </devices>
+</domain>
+`;
+
+/** Collect console errors and uncaught exceptions; the favicon is shipped, so nothing is filtered. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+export async function waitForPlayground(scope: Scope): Promise<void> {
+  await expect(scope.locator('[data-testid="xml-editor"][data-editor-ready="true"]')).toBeVisible();
+  await expect(scope.locator('[data-testid="argv-qemu"]')).toBeVisible();
+}
+
+export function editorContent(scope: Scope) {
+  return scope.locator('[data-testid="xml-editor"] .cm-content');
+}
+
+/** Replace the whole XML the way a user pastes it: focus, select all, insert. */
+export async function setXml(page: Page, text: string): Promise<void> {
+  await editorContent(page).click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+/** The editor's text as CodeMirror renders it (our documents are short enough to be all rendered). */
+export async function getXml(scope: Scope): Promise<string> {
+  return editorContent(scope).evaluate((el) => [...el.querySelectorAll('.cm-line')].map((l) => l.textContent ?? '').join('\n'));
+}
+
+/** The argv panel's words, in order, exactly as shown (one element per word button). */
+export async function argvWords(scope: Scope, testid: 'argv-qemu' | 'argv-helper'): Promise<string[]> {
+  return scope.locator(`[data-testid="${testid}"] button.word`).allTextContents();
+}
+
+const require = createRequire(import.meta.url);
+export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+/**
+ * Evaluate a JavaScript expression in the page. The test files are type-checked without the DOM lib
+ * (cli/tsconfig.json covers test/), so browser-side code is written as expression strings.
+ */
+export async function inPage<T>(scope: Page | Frame, expression: string): Promise<T> {
+  return (await scope.evaluate(expression)) as T;
+}
+
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+
+/** Run axe-core (injected as a script; @axe-core/playwright needs Node 22) on the page's document. */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return inPage<AxeViolation[]>(page, `axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
+}

@@ -1,0 +1,45 @@
+// Keeping the URL fragment in step with the state. Written with history.replaceState (no history
+// entry per keystroke), only after the user has changed something — so opening a broken link does
+// not immediately overwrite it — debounced, and flushed on pagehide so the last edit is not lost
+// (the Svelte playground's approach, ui-anchors.md §1; our encoder is synchronous, so a flush works).
+import { decodeShareFragment, ShareLinkError, type ShareState } from './shareState.ts';
+
+export type InitialState = { kind: 'none' } | { kind: 'state'; state: ShareState } | { kind: 'error'; message: string };
+
+export function readFragment(hash: string): InitialState {
+  try {
+    const state = decodeShareFragment(hash);
+    return state ? { kind: 'state', state } : { kind: 'none' };
+  } catch (e) {
+    // Anything else would be a bug in the decoder; still never let a link crash the page.
+    const message = e instanceof ShareLinkError ? e.message : `This share link cannot be opened: ${e instanceof Error ? e.message : String(e)}`;
+    return { kind: 'error', message };
+  }
+}
+
+export class FragmentWriter {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #pending: string | null = null;
+  /** The fragment last written (or read): not rewritten when unchanged, and ignored by hashchange. */
+  last = '';
+
+  constructor(private readonly delayMs = 250) {
+    addEventListener('pagehide', () => this.flush());
+  }
+
+  /** Write `fragment` (from encodeShareFragment) soon. */
+  schedule(fragment: string): void {
+    this.#pending = fragment;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.flush(), this.delayMs);
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    const fragment = this.#pending;
+    this.#pending = null;
+    if (fragment === null || fragment === this.last) return;
+    this.last = fragment;
+    history.replaceState(history.state, '', `#${fragment}`);
+  }
+}

@@ -1,0 +1,46 @@
+// The transports between the page and the simulator: a module Web Worker (the normal case), or the
+// page itself when no worker can start (file://, a CSP without worker-src). Both run the same handler.
+import type { SimReply, SimRequest } from './protocol.ts';
+import type { SimTransport } from './client.ts';
+
+export class WorkerTransport implements SimTransport {
+  readonly where = 'worker' as const;
+  readonly #worker: Worker;
+  constructor() {
+    this.#worker = new Worker(new URL('./plan.worker.ts', import.meta.url), { type: 'module', name: 'virtfs-lab-sim' });
+  }
+  post(req: SimRequest): void { this.#worker.postMessage(req); }
+  onReply(listener: (reply: SimReply) => void): void {
+    this.#worker.addEventListener('message', (ev: MessageEvent<SimReply>) => listener(ev.data));
+  }
+  /** Worker-level failure (script failed to load): reported as a crash of every pending request. */
+  onFailure(listener: (message: string) => void): void {
+    this.#worker.addEventListener('error', (ev) => listener(ev.message || 'the simulation worker failed to start'));
+  }
+  dispose(): void { this.#worker.terminate(); }
+}
+
+/** In-page transport: the same handler, loaded lazily, answering asynchronously like the worker. */
+export class PageTransport implements SimTransport {
+  readonly where = 'page' as const;
+  #listeners: ((reply: SimReply) => void)[] = [];
+  #handler = import('./handle.ts');
+  post(req: SimRequest): void {
+    void this.#handler.then(({ handleSimRequest }) => {
+      const reply = handleSimRequest(req);
+      for (const l of this.#listeners) l(reply);
+    });
+  }
+  onReply(listener: (reply: SimReply) => void): void { this.#listeners.push(listener); }
+  dispose(): void { this.#listeners = []; }
+}
+
+export function defaultTransport(): SimTransport {
+  try {
+    if (typeof Worker === 'function') return new WorkerTransport();
+  } catch {
+    // e.g. a page opened from file:// or a CSP forbidding workers: run in the page instead.
+  }
+  return new PageTransport();
+}
+
