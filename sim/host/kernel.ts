@@ -770,7 +770,8 @@ export class Kernel {
     const pr = from ? this.namei.walkParent(t, from, p, links) : this.parentAt(t, dirfd, p);
     if (!pr.ok) return pr;
     const { parent, name, lastType, trailingSlash } = pr.value;
-    if (lastType !== 'normal' || trailingSlash) return err('EISDIR');
+    if (lastType !== 'normal') return err(flags & O_EXCL ? 'EEXIST' : 'EISDIR'); // do_open: O_EXCL && !FMODE_CREATED first
+    if (trailingSlash) return err('EISDIR');
     const child = this.lookupChild(t, parent, name);
     if (child) {
       if (flags & O_EXCL) return err('EEXIST');
