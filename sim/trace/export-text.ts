@@ -8,8 +8,12 @@ import type { TraceEvent } from './event.ts';
 import { arrowOf, formatSyscallContext, summarizeEvent } from './summary.ts';
 
 export interface TextExportOptions {
-  /** Show the syscall process context (pid, comm, creds, caps, root, cwd). Default true. */
-  context?: boolean;
+  /**
+   * The syscall process context (pid, comm, creds, caps, root, cwd): `'changes'` (default) shows it
+   * on a process's first syscall and whenever it differs from that process's previous one — so a
+   * setresuid, a capset or a chroot stands out; `true` on every syscall; `false` never.
+   */
+  context?: boolean | 'changes';
   /** Show timestamps. Default true. */
   time?: boolean;
   /** Spaces per causal level. Default 2. */
@@ -23,14 +27,27 @@ export function formatTime(ns: number): string {
   return `${s}.${String(rest).padStart(9, '0')}`;
 }
 
-export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOptions = {}): string {
+/** One line; `showContext` decides whether a syscall's process context is appended. */
+export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOptions = {}, showContext = opts.context !== false): string {
   const pad = ' '.repeat(depth * (opts.indent ?? 2));
   const time = opts.time === false ? '' : `[${formatTime(e.t)}] `;
-  const ctx = e.kind === 'syscall' && opts.context !== false ? `  ${formatSyscallContext(e)}` : '';
+  const ctx = e.kind === 'syscall' && showContext ? `  ${formatSyscallContext(e)}` : '';
   return `${time}${pad}#${e.id} ${arrowOf(e)}   ${summarizeEvent(e)}${ctx}`;
 }
 
 export function exportText(events: readonly TraceEvent[], opts: TextExportOptions = {}): string {
   const depth = causalDepths(events);
-  return events.map((e) => formatEventLine(e, depth.get(e.id) ?? 0, opts)).join('\n') + (events.length ? '\n' : '');
+  const mode = opts.context ?? 'changes';
+  const lastContext = new Map<number, string>();
+  const lines = events.map((e) => {
+    let show = mode !== false;
+    if (e.kind === 'syscall' && mode === 'changes') {
+      const key = e.tid ?? e.pid; // credentials are per thread (the helper's cap quirk lives there)
+      const ctx = formatSyscallContext(e);
+      show = lastContext.get(key) !== ctx;
+      lastContext.set(key, ctx);
+    }
+    return formatEventLine(e, depth.get(e.id) ?? 0, opts, show);
+  });
+  return lines.join('\n') + (events.length ? '\n' : '');
 }

@@ -7,7 +7,7 @@
 // and must agree with the stored one.
 import { decodeMessage } from '../p9/codec.ts';
 import { P9DecodeError } from '../p9/errors.ts';
-import { messageFids } from '../p9/messages.ts';
+import { messageFids, type P9Message, specByName } from '../p9/messages.ts';
 import { decodeErrorInfo, EVENT_KINDS, LANES, type TraceEvent } from './event.ts';
 
 export const TRACE_FORMAT = 'virtfs-lab-trace/1';
@@ -74,12 +74,25 @@ function decodeValue(v: unknown, path: string): unknown {
 
 const HEAD = ['id', 'cause', 't', 'lane', 'kind'] as const;
 
+/** A 9P message with its keys in wire order (kind, tag, then the table's fields), whatever order
+ * the producer built it in: keeps the export stable and comparable with the decoded bytes. */
+function canonicalMessage(m: P9Message): Record<string, unknown> {
+  const spec = specByName(m.kind);
+  const rec = m as unknown as Record<string, unknown>;
+  if (!spec) return rec;
+  const o: Record<string, unknown> = { kind: m.kind, tag: m.tag };
+  for (const [f] of spec.fields) o[f] = rec[f];
+  return o;
+}
+
 function eventToJson(e: TraceEvent): string {
   const o: Record<string, unknown> = {};
   for (const k of HEAD) o[k] = (e as unknown as Record<string, unknown>)[k];
   for (const [k, v] of Object.entries(e)) {
     if ((HEAD as readonly string[]).includes(k) || v === undefined) continue;
-    o[k] = k === 'bytes' && v instanceof Uint8Array ? toHex(v) : encodeValue(v);
+    if (k === 'bytes' && v instanceof Uint8Array) o[k] = toHex(v);
+    else if (k === 'message' && e.kind === 'p9') o[k] = encodeValue(canonicalMessage(v as P9Message));
+    else o[k] = encodeValue(v);
   }
   return JSON.stringify(o);
 }
@@ -168,7 +181,7 @@ function checkP9(e: Record<string, unknown>, path: string): void {
     return;
   }
   const stored = e.message;
-  if (stored !== undefined && JSON.stringify(encodeValue(stored)) !== JSON.stringify(encodeValue(decoded))) {
+  if (stored !== undefined && JSON.stringify(encodeValue(canonicalMessage(stored as P9Message))) !== JSON.stringify(encodeValue(decoded))) {
     throw new TraceImportError('TRACE_BYTES', `${path}.message`, 'disagrees with the decoded bytes');
   }
   e.message = decoded;

@@ -39,7 +39,11 @@ describe('sim/host syscall records → syscall events', () => {
     // euid 0 → 1000 clears the effective set and (fsuid follows) keeps permitted (capabilities(7)).
     expect(sys[3]!.creds.uid).toEqual([0, 1000, 0, 1000]);
     expect(sys[3]!.caps.effective).toBe(0n);
-    const text = exportText(r.events, { time: false });
+    // In the default 'changes' mode the context appears on a process's first syscall and when it
+    // changes (the kernel reports the context after the call: setresuid's line shows the new ids).
+    const changes = exportText(r.events, { time: false }).trimEnd().split('\n');
+    expect(changes.map((l) => l.includes('[pid '))).toEqual([false, true, false, true, false]);
+    const text = exportText(r.events, { time: false, context: true });
     expect(text).toContain('#3 helper → host   lstat(');
     expect(text).toContain(') = -1 ENOENT  [pid ');
     expect(text).toContain('caps eff=all root /srv/export cwd ');
