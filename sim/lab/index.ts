@@ -2,3 +2,4 @@
 export * from './lab.ts';
 export * from './launch-specs.ts';
 export { RecorderSink } from './recorder-sink.ts';
+export * from './plan.ts';

@@ -29,6 +29,8 @@ export interface LaunchSpec {
   helper?: readonly string[] | null;
   /** The socketpair libvirtd makes: which end goes where, at which fd number. */
   socketpair?: { helperFd: number; qemuFd: number } | null;
+  /** Several proxy filesystems: one socketpair and one helper each, in order (libvirt plan). */
+  proxies?: readonly { helper: readonly string[]; helperFd: number; qemuFd: number }[];
 }
 
 export interface LabOptions {
@@ -39,8 +41,10 @@ export interface LabOptions {
   recorder?: TraceRecorder;
   /** QEMU's credentials; default libvirt-qemu (64055) when a helper is involved, else root. */
   qemuUser?: { uid: number; gid: number; groups?: number[] };
-  /** Install Debian's binaries into the host if absent (default true): exec of other paths fails. */
-  installDebianBinaries?: boolean;
+  /** Binaries the host has (installed if absent; exec of other paths fails). Default Debian 12's
+   *  (`/usr/bin/qemu-system-x86_64`, `/usr/lib/qemu/virtfs-proxy-helper`); QEMU 1.1 installed the
+   *  helper next to the emulator (libvirt.md §4.4). `false`: install nothing. */
+  installed?: { emulator: string; helper: string } | false;
   /** Helper options: T_GETVERSION high half ("stack" garbage as observed, or zero-extended). */
   getversionHighHalf?: 'zero' | 'stack';
   seed?: number;
@@ -49,8 +53,13 @@ export interface LabOptions {
 export class Lab {
   readonly stderr: { helper: string; qemu: string } = { helper: '', qemu: '' };
   readonly syslog: string[] = [];
-  helper: LaunchedHelper | undefined;
+  readonly helpers: LaunchedHelper[] = [];
   qemu!: QemuProcess;
+
+  /** The first helper (the usual single proxy filesystem). */
+  get helper(): LaunchedHelper | undefined {
+    return this.helpers[0];
+  }
   readonly sink: QemuTraceSink;
 
   constructor(readonly kernel: Kernel, readonly libvirtd: Process, readonly recorder: TraceRecorder | undefined) {
@@ -64,11 +73,14 @@ export class Lab {
 
   /** The scheduler's "let the other processes run": the helper serves what is on its socket. */
   runOthers = (): boolean => {
-    const h = this.helper?.helper;
-    if (!h || !h.alive) return false;
-    const before = h.requests;
-    h.run();
-    return h.requests !== before || !h.alive;
+    let progress = false;
+    for (const { helper: h } of this.helpers) {
+      if (!h.alive) continue;
+      const before = h.requests;
+      h.run();
+      if (h.requests !== before || !h.alive) progress = true;
+    }
+    return progress;
   };
 
   launch(step: string, text: string, extra: Partial<Pick<LaunchEvent, 'argv' | 'fds'>> = {}): void {
@@ -110,9 +122,10 @@ export function launchLab(spec: LaunchSpec, o: LabOptions): Lab {
     detach = attachSyscalls(rec, k);
   }
   void detach;
-  if (o.installDebianBinaries ?? true) {
-    installBinary(k, libvirtd, DEBIAN_EMULATOR);
-    installBinary(k, libvirtd, DEBIAN_HELPER);
+  const installed = o.installed === undefined ? { emulator: DEBIAN_EMULATOR, helper: DEBIAN_HELPER } : o.installed;
+  if (installed) {
+    installBinary(k, libvirtd, installed.emulator);
+    installBinary(k, libvirtd, installed.helper);
   }
   // libvirtd's stdio is /dev/null (a daemon).
   for (let i = 0; i < 3; i++) {
@@ -121,71 +134,42 @@ export function launchLab(spec: LaunchSpec, o: LabOptions): Lab {
   }
 
   const fdsRef = (pairs: [number, string][]): FdRef[] => pairs.map(([fd, refersTo]) => ({ fd, refersTo }));
-  let helperFd = -1;
-  let qemuFd = -1;
-  if (spec.socketpair) {
+  const proxies = spec.proxies ?? (spec.socketpair ? [{ helper: spec.helper ?? [], ...spec.socketpair }] : []);
+  const qemuFds: number[] = [];
+  for (const px of proxies) {
     const sp = k.socketpair(libvirtd, AF_UNIX, SOCK_STREAM, 0);
     if (!sp.ok) throw new Error(`socketpair failed: ${sp.errno}`);
-    const [a, b] = sp.value;
-    helperFd = spec.socketpair.helperFd;
-    qemuFd = spec.socketpair.qemuFd;
     // Put the ends at the plan's numbers (libvirtd's fd table decides them; the plan records them).
-    const place = (from: number, to: number, other: number): number => {
-      if (from === to) return other;
-      if (to === other) {
-        const tmp = k.dup(libvirtd, other);
-        if (tmp.ok) { k.close(libvirtd, other); other = tmp.value; }
+    let [a, b] = sp.value;
+    const moveTo = (from: number, to: number): void => {
+      if (from === to) return;
+      if (k.fileOf(libvirtd, to)) {
+        // Whatever sits at `to` (e.g. the other end) moves out of the way first.
+        const tmp = k.dup(libvirtd, to);
+        if (tmp.ok) { if (b === to) b = tmp.value; if (a === to) a = tmp.value; }
       }
       k.dup2(libvirtd, from, to);
       k.close(libvirtd, from);
-      return other;
     };
-    const b2 = place(a, helperFd, b);
-    place(b2, qemuFd, -1);
-    lab.launch('socketpair', `socketpair(AF_UNIX, SOCK_STREAM) → helper end fd ${helperFd}, QEMU end fd ${qemuFd}`, { fds: fdsRef([[helperFd, 'socketpair end 0 (helper)'], [qemuFd, 'socketpair end 1 (QEMU)']]) });
+    moveTo(a, px.helperFd);
+    moveTo(b, px.qemuFd);
+    qemuFds.push(px.qemuFd);
+    lab.launch('socketpair', `socketpair(AF_UNIX, SOCK_STREAM) → helper end fd ${px.helperFd}, QEMU end fd ${px.qemuFd}`, { fds: fdsRef([[px.helperFd, 'socketpair end 0 (helper)'], [px.qemuFd, 'socketpair end 1 (QEMU)']]) });
+    spawnHelper(lab, o, [...px.helper], px.helperFd);
   }
-
-  if (spec.helper && spec.helper.length) {
-    const argv = [...spec.helper];
-    const why = canExec(k, libvirtd, argv[0]!);
-    if (why) {
-      // virCommandDaemonize: the exec fails in the daemonised grandchild; libvirt sees success.
-      const child = k.fork(libvirtd, 'libvirtd');
-      for (const [fd] of child.files.entries()) if (fd !== helperFd && fd > 2) k.close(child, fd);
-      lab.stderr.helper += `cannot execute binary ${argv[0]}: ${why}\n`;
-      lab.launch('exec-helper', `exec ${argv[0]} failed in the daemonised child (${why}); libvirt does not notice`, { argv });
-      rec?.note('libvirt', 'launch:helper-exec-failed', `cannot execute binary ${argv[0]}: ${why} — written to the grandchild's stderr, unseen by libvirt`, 'libvirt.md §4.4; scenarios.md launch/helper-not-next-to-emulator', 'finding');
-      k.exit(child, 127);
-    } else {
-      lab.launch('exec-helper', `fork + exec ${argv.join(' ')} (as root, all capabilities)`, { argv, fds: helperFd >= 0 ? fdsRef([[helperFd, 'socketpair end 0']]) : undefined });
-      lab.helper = launchHelper(k, {
-        parent: libvirtd,
-        argv,
-        keepFds: [0, 1, 2, ...(helperFd >= 0 ? [helperFd] : [])],
-        version: o.qemuVersion,
-        getversionHighHalf: o.getversionHighHalf,
-        seed: o.seed,
-        stderr: (t) => { lab.stderr.helper += t; },
-        syslog: (l) => { lab.syslog.push(l); },
-      });
-    }
-    if (helperFd >= 0) {
-      k.close(libvirtd, helperFd);
-      lab.launch('close-fd', `libvirtd closes its copy of fd ${helperFd} (virCommandTransferFD)`);
-    }
-  }
+  if (!proxies.length && spec.helper && spec.helper.length) spawnHelper(lab, o, [...spec.helper], -1);
 
   // QEMU: fork libvirtd with its socketpair end, drop to the QEMU user, exec the emulator.
   const qemuTask = k.fork(libvirtd, 'qemu-system-x86');
-  for (const [fd] of qemuTask.files.entries()) if (fd > 2 && fd !== qemuFd) k.close(qemuTask, fd);
-  const user = o.qemuUser ?? (spec.helper ? { uid: LIBVIRT_QEMU_UID, gid: LIBVIRT_QEMU_GID } : { uid: 0, gid: 0 });
+  for (const [fd] of qemuTask.files.entries()) if (fd > 2 && !qemuFds.includes(fd)) k.close(qemuTask, fd);
+  const user = o.qemuUser ?? (proxies.length || spec.helper ? { uid: LIBVIRT_QEMU_UID, gid: LIBVIRT_QEMU_GID } : { uid: 0, gid: 0 });
   if (user.uid !== 0 || user.gid !== 0) {
     k.setgroups(qemuTask, user.groups ?? []);
     k.setresgid(qemuTask, user.gid, user.gid, user.gid);
     k.setresuid(qemuTask, user.uid, user.uid, user.uid);
   }
-  lab.launch('qemu-argv', `exec ${spec.qemu[0]} as uid ${user.uid}`, { argv: [...spec.qemu], fds: qemuFd >= 0 ? fdsRef([[qemuFd, 'socketpair end 1']]) : undefined });
-  if (qemuFd >= 0) k.close(libvirtd, qemuFd);
+  lab.launch('qemu-argv', `exec ${spec.qemu[0]} as uid ${user.uid}`, { argv: [...spec.qemu], fds: qemuFds.length ? fdsRef(qemuFds.map((fd) => [fd, 'socketpair end 1'])) : undefined });
+  for (const fd of qemuFds) k.close(libvirtd, fd);
   lab.qemu = startQemu({ kernel: k, task: qemuTask, version: o.qemuVersion, args: spec.qemu.slice(1), trace: lab.sink, runOthers: lab.runOthers });
   lab.stderr.qemu = lab.qemu.stderr;
   if (lab.qemu.status !== 'running') {
@@ -194,6 +178,39 @@ export function launchLab(spec: LaunchSpec, o: LabOptions): Lab {
     lab.runOthers();
   }
   return lab;
+}
+
+/** virCommandTransferFD + virCommandDaemonize + virCommandRun: fork, exec the helper with its fd. */
+function spawnHelper(lab: Lab, o: LabOptions, argv: string[], helperFd: number): void {
+  const k = lab.kernel;
+  const libvirtd = lab.libvirtd;
+  const rec = o.recorder;
+  const why = argv.length ? canExec(k, libvirtd, argv[0]!) : 'No such file or directory';
+  if (why) {
+    // The exec fails in the daemonised grandchild; libvirt sees success (libvirt.md §4.4).
+    const child = k.fork(libvirtd, 'libvirtd');
+    for (const [fd] of child.files.entries()) if (fd !== helperFd && fd > 2) k.close(child, fd);
+    lab.stderr.helper += `cannot execute binary ${argv[0]}: ${why}\n`;
+    lab.launch('exec-helper', `exec ${argv[0]} failed in the daemonised child (${why}); libvirt does not notice`, { argv });
+    rec?.note('libvirt', 'launch:helper-exec-failed', `cannot execute binary ${argv[0]}: ${why} — written to the grandchild's stderr, unseen by libvirt`, 'libvirt.md §4.4; scenarios.md launch/helper-not-next-to-emulator', 'finding');
+    k.exit(child, 127);
+  } else {
+    lab.launch('exec-helper', `fork + exec ${argv.join(' ')} (as root, all capabilities)`, { argv, fds: helperFd >= 0 ? [{ fd: helperFd, refersTo: 'socketpair end 0' }] : undefined });
+    lab.helpers.push(launchHelper(k, {
+      parent: libvirtd,
+      argv,
+      keepFds: [0, 1, 2, ...(helperFd >= 0 ? [helperFd] : [])],
+      version: o.qemuVersion,
+      getversionHighHalf: o.getversionHighHalf,
+      seed: o.seed,
+      stderr: (t) => { lab.stderr.helper += t; },
+      syslog: (l) => { lab.syslog.push(l); },
+    }));
+  }
+  if (helperFd >= 0) {
+    k.close(libvirtd, helperFd);
+    lab.launch('close-fd', `libvirtd closes its copy of fd ${helperFd} (virCommandTransferFD)`);
+  }
 }
 
 /** Record the host kernel's syscalls as `syscall` events (sim/trace host adapter, inlined shape). */
