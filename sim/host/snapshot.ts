@@ -24,7 +24,8 @@ export interface InodeSnapshot {
   /** rdev as a decimal string (may exceed 2^53). */
   rdev?: string;
   target_b64?: string;
-  content_b64?: string;
+  /** Regular files: the written pages [page index, base64 of 4096 bytes] — holes stay holes. */
+  pages?: [number, string][];
   size?: number;
   xattrs?: [string, string][];
   generation?: number;
@@ -60,7 +61,10 @@ export function snapshotFs(fs: MemFs): FsSnapshot {
     inodes.push(s);
     if (n.rdev !== 0n) s.rdev = n.rdev.toString();
     if (n.target !== undefined) s.target_b64 = base64Encode(bstrToBytes(n.target));
-    if (n.pages) { s.content_b64 = base64Encode(n.content()); s.size = n.size; }
+    if (n.pages) {
+      s.pages = [...n.pages].sort((a, b) => a[0] - b[0]).map(([i, p]) => [i, base64Encode(p)]);
+      s.size = n.size;
+    }
     if (n.xattrs.size) s.xattrs = [...n.xattrs].map(([k, v]) => [base64Encode(bstrToBytes(k)), base64Encode(v)]);
     if (fs.profile.hasGeneration) s.generation = n.generationNo;
     if (n.entries) s.entries = [...n.entries].map(([name, c]) => [base64Encode(bstrToBytes(name)), visit(c)]);
@@ -92,8 +96,14 @@ export function restoreFs(snap: FsSnapshot, clock: VirtualClock): MemFs {
     n.uid = s.uid;
     n.gid = s.gid;
     n.mode = (n.mode & S_IFMT) | (s.mode & 0o7777);
-    if (s.content_b64 !== undefined) n.setContent(b64(s.content_b64, `inode ${s.id} content`));
-    if (s.size !== undefined && n.pages) n.setattr({ size: s.size });
+    if (s.pages && n.pages) {
+      for (const [i, data] of s.pages) {
+        const page = b64(data, `inode ${s.id} page ${i}`);
+        if (page.length !== 4096 || !Number.isInteger(i) || i < 0) throw new SnapshotError({ where: `inode ${s.id} page ${i}`, reason: 'a page is 4096 bytes at a non-negative index' });
+        n.pages.set(i, page);
+      }
+    }
+    if (s.size !== undefined && n.pages) n.size = s.size;
     for (const [k, v] of s.xattrs ?? []) n.xattrs.set(bytesToBstr(b64(k, `inode ${s.id} xattr name`)), b64(v, `inode ${s.id} xattr`));
     if (s.generation !== undefined) n.generationNo = s.generation;
   };
