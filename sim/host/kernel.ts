@@ -169,6 +169,9 @@ export class Kernel {
   private nextSbId = 1;
   private nextMountId = 1;
   private seq = 0;
+  /** Bumped by every successful namespace-changing syscall (invalidates pathOf's cache). */
+  private nsGen = 0;
+  private readonly pathCache = new WeakMap<Location, { gen: number; path: string }>();
 
   constructor(opts: KernelOptions = {}) {
     this.clock = opts.clock ?? new VirtualClock();
@@ -384,6 +387,7 @@ export class Kernel {
   private sys<T>(t: Process, syscall: string, args: Record<string, unknown>, body: () => SysResult<T>, mutates = false): SysResult<T> {
     if (t.state !== 'running') return err('ESRCH');
     const r = body();
+    if (mutates && r.ok) this.nsGen++;
     this.emit(t, syscall, args, r);
     if (mutates && r.ok && this.changeObservers.length) {
       const ev = { seq: this.seq - 1, syscall, pid: t.pid };
@@ -404,9 +408,14 @@ export class Kernel {
 
   // ------------------------------------------------------------------ helpers
 
-  /** d_path(): the display path of a location in this kernel's global namespace. */
+  /** d_path(): the display path of a location in this kernel's global namespace. Cached per
+   * Location until the namespace changes (every observed syscall reports root and cwd). */
   pathOf(loc: Location): string {
-    return '/' + this.climb(loc).parts.join('/');
+    const c = this.pathCache.get(loc);
+    if (c && c.gen === this.nsGen) return c.path;
+    const path = '/' + this.climb(loc).parts.join('/');
+    this.pathCache.set(loc, { gen: this.nsGen, path });
+    return path;
   }
 
   /** inode_permission(): EROFS for writes on a read-only mount, then generic_permission. */
