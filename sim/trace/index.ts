@@ -14,3 +14,4 @@ export * from './pcapng.ts';
 export * from './netsynth.ts';
 export * from './export-pcapng.ts';
 export * from './host-adapter.ts';
+export * from './import-pcap.ts';
