@@ -59,9 +59,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 const enc = (s: string) => new TextEncoder().encode(s);
+type Req = P9Message extends infer M ? (M extends unknown ? Omit<M, 'tag'> : never) : never;
 const noSet = { mode: 0, uid: 0, gid: 0, size: 0n, atime_sec: 0n, atime_nsec: 0n, mtime_sec: 0n, mtime_nsec: 0n };
 
-function request(o: Op): Omit<P9Message, 'tag'> | undefined {
+function request(o: Op): Req | undefined {
   switch (o.op) {
     case 'walk': return { kind: 'Twalk', fid: o.fid, newfid: o.newfid, wnames: o.names };
     case 'symlink': return { kind: 'Tsymlink', fid: o.fid, name: o.name, symtgt: o.target, gid: 0 };
@@ -91,9 +92,9 @@ function request(o: Op): Omit<P9Message, 'tag'> | undefined {
 }
 
 /** The 9P requests of an `attack` step (fid 9 is the attacker's scratch fid). */
-function attackRequests(o: Extract<Op, { op: 'attack' }>, n: number): Omit<P9Message, 'tag'>[] {
+function attackRequests(o: Extract<Op, { op: 'attack' }>, n: number): Req[] {
   const link = `x${n}`;
-  const reqs: Omit<P9Message, 'tag'>[] = [
+  const reqs: Req[] = [
     { kind: 'Tclunk', fid: 9 },
     { kind: 'Tsymlink', fid: 0, name: link, symtgt: o.target, gid: 0 },
     { kind: 'Twalk', fid: 0, newfid: 9, wnames: [link, ...o.suffix] },
@@ -124,7 +125,7 @@ function violation(driver: Driver, version: string, ops: Op[]): string | undefin
   const t = w.lab.transport();
   let tag = 1;
   let n = 0;
-  const steps: { o: Op; req: Omit<P9Message, 'tag'> | undefined }[] = [];
+  const steps: { o: Op; req: Req | undefined }[] = [];
   for (const o of ops) {
     if (o.op === 'attack') for (const req of attackRequests(o, n++)) steps.push({ o, req });
     else steps.push({ o, req: request(o) });
