@@ -1228,7 +1228,7 @@ export class Kernel {
       const r = this.lookupAt(t, dirfd, p, false, p.length === 0 ? AT_EMPTY_PATH : 0);
       if (!r.ok) return r;
       const a = r.value.inode.getattr();
-      if (!isLnk(a.mode)) return err('EINVAL');
+      if (!isLnk(a.mode)) return err(p.length === 0 ? 'ENOENT' : 'EINVAL'); // do_readlinkat: empty name → ENOENT
       const tr = r.value.inode.readlink();
       if (!tr.ok) return tr;
       this.touchAtime(new OpenFile('symlink', 0, r.value, p));
