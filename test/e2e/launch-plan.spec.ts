@@ -154,3 +154,21 @@ test('the editor keeps focus order sane: Tab does not trap before the user types
   await page.keyboard.press('Tab');
   await expect(editorContent(page)).not.toBeFocused();
 });
+
+test('a preset loads its domain and versions; Ctrl+Z in the editor brings the previous XML back', async ({ page }) => {
+  await setXml(page, PROXY_XML);
+  const presets = page.getByTestId('preset-list');
+  await expect(presets.locator('option[value="launch/patch-v3-on-qemu-1.0"]')).toHaveCount(1);
+  await presets.selectOption('launch/patch-v3-on-qemu-1.0');
+  await expect(page.getByTestId('active-preset')).toContainText('The patch as posted on QEMU 1.0');
+  await expect(page.getByTestId('qemu-picker')).toHaveValue('1.0');
+  await expect(page.getByTestId('variant-picker')).toHaveValue('as-posted');
+  await expect(page.getByTestId('verdict')).toHaveAttribute('data-starts', 'false');
+  await expect(page.getByTestId('verdict-chip')).toHaveText(/QEMU exits \d+/);
+  expect(await getXml(page)).not.toBe(PROXY_XML);
+
+  await editorContent(page).click();
+  await page.keyboard.press('Control+Z');
+  await expect.poll(() => getXml(page)).toBe(PROXY_XML);
+  await expect(page.getByTestId('active-preset')).toHaveCount(0);
+});

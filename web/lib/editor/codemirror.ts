@@ -3,7 +3,7 @@
 // stack.md §8). Everything the page needs from the editor goes through the small `XmlEditorHandle`.
 import { basicSetup } from 'codemirror';
 import { EditorView, Decoration, keymap, type DecorationSet } from '@codemirror/view';
-import { indentLess, indentMore } from '@codemirror/commands';
+import { indentLess, indentMore, isolateHistory } from '@codemirror/commands';
 import { Compartment, EditorState, StateEffect, StateField, type Extension, type Range } from '@codemirror/state';
 import { xml } from '@codemirror/lang-xml';
 import { setDiagnostics, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
@@ -151,7 +151,9 @@ export function createXmlEditor(parent: HTMLElement, opts: XmlEditorOptions): Xm
     },
     replaceDoc(text) {
       if (text === view.state.doc.toString()) return;
-      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+      // Its own undo step (never merged with the user's typing just before), so Ctrl+Z restores
+      // exactly the text the preset or link replaced.
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text }, annotations: isolateHistory.of('full') });
     },
     setReadOnly(ro) {
       view.dispatch({ effects: readOnly.reconfigure(readOnlyExtension(ro)) });

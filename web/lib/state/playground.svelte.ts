@@ -5,6 +5,7 @@
 import type { Era, PlanOptions, PlanResult, Variant } from '../../../sim/libvirt/index.ts';
 import type { PlanOutcome } from '../sim/client.ts';
 import type { HighlightSource } from '../plan/crossHighlight.ts';
+import type { PlaygroundInputs } from './inputs.ts';
 import { DEFAULT_VIEW, type PaneLayout, type ShareState } from '../share/shareState.ts';
 
 export type PlanOk = Extract<PlanResult, { ok: true }>;
@@ -19,12 +20,8 @@ export const VARIANTS: readonly { id: Variant; label: string }[] = [
   { id: 'corrected', label: 'corrected' },
 ];
 
-export interface PlaygroundInputs {
-  xml: string;
-  era: Era;
-  variant: Variant;
-  qemuVersion: string;
-}
+
+export type { PlaygroundInputs };
 
 export const DEFAULT_INPUTS: Omit<PlaygroundInputs, 'xml'> = { era: '0.10.2', variant: 'as-posted', qemuVersion: '7.2' };
 
@@ -49,6 +46,16 @@ export class Playground {
   pinned = $state<HighlightSource | null>(null);
   /** Whether the latest highlight change should scroll its counterpart into view. */
   reveal = $state(false);
+
+  /** The preset last loaded, with the inputs it set (shown while the inputs are still those). */
+  preset = $state.raw<{ id: string; title: string; source: string; inputs: PlaygroundInputs } | null>(null);
+
+  get activePreset(): { id: string; title: string; source: string } | null {
+    const p = this.preset;
+    if (!p) return null;
+    const i = p.inputs;
+    return i.xml === this.xml && i.era === this.era && i.variant === this.variant && i.qemuVersion === this.qemuVersion ? p : null;
+  }
 
   get options(): PlanOptions {
     return { era: this.era, variant: this.variant, qemuVersion: this.qemuVersion };
