@@ -258,7 +258,8 @@ export class ProxyClient {
           return { retval: 0, response: { kind: 'bytes', bytes } };
         }
       }
-    } catch {
+    } catch (e) {
+      if (e instanceof QemuAbortError) throw e;
       // Pre-assert clients: the unmarshal error becomes the status.
       frame({});
       return { retval: -ENOBUFS, response: none };
