@@ -23,7 +23,7 @@ export interface Client {
   stderr: () => string;
   export: string;
   /** Write bytes, let the helper run, return everything that arrived (and any fds). */
-  send(bytes: Uint8Array): { reply: Uint8Array; fds: number[] };
+  send(bytes: Uint8Array): { reply: Uint8Array; fds: number[]; status: 'quiet' | 'eof' | string };
   close(): void;
 }
 
@@ -47,13 +47,15 @@ export function startFd(opts: HelperConfig & { session?: Session; argv?: (fd: nu
       h.helper.run();
       const parts: number[] = [];
       const fds: number[] = [];
+      let status: string;
       for (;;) {
         const r = k.recvmsg(launcher, mine, 65536, { flags: MSG_DONTWAIT });
-        if (!r.ok || r.value.data.length === 0) break;
+        if (!r.ok) { status = r.errno === 'EAGAIN' ? 'quiet' : `recv-error:${r.errno}`; break; }
+        if (r.value.data.length === 0) { status = 'eof'; break; }
         parts.push(...r.value.data);
         fds.push(...r.value.fds);
       }
-      return { reply: Uint8Array.from(parts), fds };
+      return { reply: Uint8Array.from(parts), fds, status };
     },
     close() {
       k.close(launcher, mine);

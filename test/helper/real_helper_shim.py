@@ -7,6 +7,8 @@ socketpair and speaks JSON lines on stdin/stdout:
   {"op":"start","argv":[...],"export":DIR}      argv may contain FD (replaced by the helper's end)
   {"op":"send","hex":H,"reader":"fd|framed|raw","timeout_ms":N}
   {"op":"close"}                                  close our end, wait for exit
+  {"op":"build","base":B,"export_root":{...},"tree":[...]}   (re)create B/export from FORMAT.md entries
+  {"op":"cleanup","base":B}                       remove B
   {"op":"quit"}
 
 Every answer is one JSON line. Replies carry response_hex, recv_status (null/eof/quiet/
@@ -143,7 +145,7 @@ class Session:
     def close(self):
         self.ours.close()
         try:
-            rc = self.proc.wait(timeout=5)
+            rc = self.proc.wait(timeout=1)
             killed = False
         except subprocess.TimeoutExpired:
             self.proc.kill()
@@ -151,6 +153,56 @@ class Session:
             killed = True
         err = self.proc.stderr.read().decode('utf-8', 'replace')
         return {'exit': exit_info(rc), 'killed': killed, 'stderr': err}
+
+
+def build(base, root, tree):
+    """Create base/export from vectors/FORMAT.md tree entries, as the recorder did (times last)."""
+    import base64
+    import shutil
+    if os.path.exists(base):
+        shutil.rmtree(base)
+    os.makedirs(base, 0o711)
+    os.chmod(base, 0o711)
+    export = os.path.join(base, 'export')
+    os.mkdir(export)
+    timed = []
+    for e in tree:
+        rel = base64.b64decode(e['path_b64']) if 'path_b64' in e else e['path'].encode()
+        p = os.path.join(export.encode(), rel)
+        t = e['type']
+        if 'hardlink_of' in e:
+            os.link(os.path.join(export.encode(), e['hardlink_of'].encode()), p)
+            continue
+        if t == 'file':
+            data = base64.b64decode(e['content_b64']) if 'content_b64' in e else e.get('content', '').encode()
+            fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.write(fd, data)
+            os.close(fd)
+        elif t == 'dir':
+            os.mkdir(p, 0o700)
+        elif t == 'symlink':
+            os.symlink(base64.b64decode(e['target_b64']) if 'target_b64' in e else e['target'].encode(), p)
+        elif t == 'fifo':
+            os.mkfifo(p, 0o600)
+        elif t in ('chardev', 'blockdev', 'socket'):
+            kind = {'chardev': stat.S_IFCHR, 'blockdev': stat.S_IFBLK, 'socket': stat.S_IFSOCK}[t]
+            os.mknod(p, kind | 0o600, e.get('rdev', 0))
+        os.lchown(p, e['uid'], e['gid'])
+        if t != 'symlink':
+            os.chmod(p, e['mode'])
+        for name, v in (e.get('xattrs') or {}).items():
+            val = base64.b64decode(v['b64']) if isinstance(v, dict) else v.encode()
+            os.setxattr(p, name, val, follow_symlinks=False)
+        timed.append((p, e))
+    os.chown(export, root['uid'], root['gid'])
+    os.chmod(export, root['mode'])
+    timed.reverse()
+    timed.append((export.encode(), root))
+    for p, e in timed:
+        if 'atime' in e and 'mtime' in e:
+            ns = lambda x: x['sec'] * 10**9 + x['nsec']
+            os.utime(p, ns=(ns(e['atime']), ns(e['mtime'])), follow_symlinks=False)
+    return export
 
 
 def exit_info(rc):
@@ -173,6 +225,12 @@ def main():
             elif op == 'close':
                 res = sess.close()
                 sess = None
+            elif op == 'build':
+                res = {'export': build(req['base'], req['export_root'], req['tree'])}
+            elif op == 'cleanup':
+                import shutil
+                shutil.rmtree(req['base'], ignore_errors=True)
+                res = {}
             elif op == 'quit':
                 break
             else:
