@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   'qemu-check': () => import('./commands/qemu-check.ts'),
   argv: () => import('./commands/argv.ts'),
   conformance: () => import('./commands/conformance.ts'),
+  run: () => import('./commands/run.ts'),
 };
 
 export function usage(): string {
