@@ -182,6 +182,7 @@ export class Kernel {
     this.namei = new Namei({
       mountedOn: (mnt, inode) => this.mountIndex.get(`${mnt.id}:${inodeKey(inode)}`),
       permission: (t, loc, mask) => this.permission(t, loc, mask),
+      linkFollowed: (link) => this.touchAtimeOf(link, false),
     });
     const sb = typeof opts.rootFs === 'object' ? opts.rootFs : this.newFs(opts.rootFs ?? 'ext4');
     this.assignSb(sb);
@@ -485,7 +486,12 @@ export class Kernel {
 
   /** relatime (fs/inode.c relatime_need_update + touch_atime). */
   private touchAtime(f: OpenFile): void {
-    if (!f.loc || f.flags & O_NOATIME || f.loc.mnt.readonly) return;
+    if (f.loc) this.touchAtimeOf(f.loc, (f.flags & O_NOATIME) !== 0);
+  }
+
+  private touchAtimeOf(loc: Location, noatime: boolean): void {
+    if (noatime || loc.mnt.readonly) return;
+    const f = { loc };
     const a = f.loc.inode.getattr();
     const now = this.now();
     const dayNs = 24n * 3600n * 1_000_000_000n;
@@ -790,6 +796,7 @@ export class Kernel {
         if (++links.n > 40) return err('ELOOP');
         const tr = child.inode.readlink();
         if (!tr.ok) return tr;
+        this.touchAtimeOf(child, false);
         if (tr.value.length === 0) return err('ENOENT');
         return this.openCreate(t, dirfd, tr.value, flags, mode, links, tr.value.startsWith('/') ? t.fs.root : parent);
       }

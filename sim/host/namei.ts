@@ -14,6 +14,8 @@ export interface NameiEnv {
   mountedOn(mnt: Mount, inode: FsInode): Mount | undefined;
   /** inode_permission(): null or the errno. */
   permission(t: Process, loc: Location, mask: number): Errno | null;
+  /** A symlink was followed: Linux touches its atime (pick_link → touch_atime, relatime rules). */
+  linkFollowed(link: Location): void;
 }
 
 export interface LookupOptions {
@@ -125,6 +127,7 @@ export class Namei {
     if (++links.n > MAXSYMLINKS) return err('ELOOP');
     const tr = link.inode.readlink();
     if (!tr.ok) return err(tr.errno);
+    this.env.linkFollowed(link);
     const target = tr.value;
     if (target.length === 0) return err('ENOENT');
     return this.resolveFrom(t, dir, target, { follow: true }, links);
