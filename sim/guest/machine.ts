@@ -21,6 +21,7 @@ import { runConsole, type ConsoleResult } from './console.ts';
 import type { VirtioQueue } from './rpc.ts';
 import { V9fsSession, V9fsWouldBlock } from './session.ts';
 import { V9fsSuper } from './v9fs.ts';
+import { wasiRunCommand } from '../wasi/command.ts';
 
 /** The guest's own files (not the host's): visible proof of whose file an escape read. */
 export const GUEST_ROOT_TREE: readonly TreeEntry[] = [
@@ -113,7 +114,12 @@ export class GuestMachine {
     const proc = this.kernel.spawn({ comm: 'bash', uid, gid, groups, cwd: undefined });
     const os = new KernelOs(this.kernel, proc, { machine: 'guest', wrap: (p, n, a, call) => this.traced(p, n, a, call) });
     const console: CommandFn = (ctx, argv) => this.consoleJob(ctx.os.ids().gid, argv, ctx.out, ctx.err);
-    return new Shell(os, { '9p': console });
+    // `run PATH`: a WASI program as this terminal's process (sim/wasi), its syscalls traced like the shell's.
+    const run = wasiRunCommand({
+      machine: () => ({ kernel: this.kernel, proc, wrap: (n, a, call) => this.traced(proc, n, a, call) }),
+      ...(this.opts.recorder ? { recorder: this.opts.recorder } : {}),
+    });
+    return new Shell(os, { '9p': console, run });
   }
 
   private *consoleJob(gid: number, argv: string[], out: (s: string) => void, errOut: (s: string) => void): Job<number> {

@@ -48,7 +48,7 @@ export class KernelFd extends Fd {
   }
 
   private st(): { ok: true; value: Stat } | { ok: false; errno: number } {
-    const r = this.sys.call((k, p) => k.fstat(p, this.kfd));
+    const r = this.sys.call('fstat', (k, p) => k.fstat(p, this.kfd), { fd: this.kfd });
     return r.ok ? r : { ok: false, errno: wasiErrno(r.errno) };
   }
 
@@ -60,33 +60,33 @@ export class KernelFd extends Fd {
   }
 
   override fd_close(): number {
-    const r = this.sys.call((k, p) => k.close(p, this.kfd));
+    const r = this.sys.call('close', (k, p) => k.close(p, this.kfd), { fd: this.kfd });
     return r.ok ? 0 : wasiErrno(r.errno);
   }
 
   override fd_read(size: number): Ret<{ data: Uint8Array }> {
-    const r = this.sys.call((k, p) => k.read(p, this.kfd, size));
+    const r = this.sys.call('read', (k, p) => k.read(p, this.kfd, size), { fd: this.kfd });
     return r.ok ? { ret: 0, data: r.value } : { ret: wasiErrno(r.errno), data: new Uint8Array() };
   }
 
   override fd_pread(size: number, offset: bigint): Ret<{ data: Uint8Array }> {
-    const r = this.sys.call((k, p) => k.pread(p, this.kfd, size, Number(offset)));
+    const r = this.sys.call('pread', (k, p) => k.pread(p, this.kfd, size, Number(offset)), { fd: this.kfd });
     return r.ok ? { ret: 0, data: r.value } : { ret: wasiErrno(r.errno), data: new Uint8Array() };
   }
 
   override fd_write(data: Uint8Array): Ret<{ nwritten: number }> {
-    const r = this.sys.call((k, p) => k.write(p, this.kfd, data));
+    const r = this.sys.call('write', (k, p) => k.write(p, this.kfd, data), { fd: this.kfd });
     return r.ok ? { ret: 0, nwritten: r.value } : { ret: wasiErrno(r.errno), nwritten: 0 };
   }
 
   override fd_pwrite(data: Uint8Array, offset: bigint): Ret<{ nwritten: number }> {
-    const r = this.sys.call((k, p) => k.pwrite(p, this.kfd, data, Number(offset)));
+    const r = this.sys.call('pwrite', (k, p) => k.pwrite(p, this.kfd, data, Number(offset)), { fd: this.kfd });
     return r.ok ? { ret: 0, nwritten: r.value } : { ret: wasiErrno(r.errno), nwritten: 0 };
   }
 
   override fd_seek(offset: bigint, whence: number): Ret<{ offset: bigint }> {
     // WASI whence (set 0, cur 1, end 2) equals Linux SEEK_SET/CUR/END.
-    const r = this.sys.call((k, p) => k.lseek(p, this.kfd, Number(offset), whence));
+    const r = this.sys.call('lseek', (k, p) => k.lseek(p, this.kfd, Number(offset), whence), { fd: this.kfd });
     return r.ok ? { ret: 0, offset: BigInt(r.value) } : { ret: wasiErrno(r.errno), offset: 0n };
   }
 
@@ -95,14 +95,14 @@ export class KernelFd extends Fd {
   }
 
   override fd_sync(): number {
-    const r = this.sys.call((k, p) => k.fsync(p, this.kfd));
+    const r = this.sys.call('fsync', (k, p) => k.fsync(p, this.kfd), { fd: this.kfd });
     return r.ok ? 0 : wasiErrno(r.errno);
   }
 
   override fd_fdstat_get(): Ret<{ fdstat: wasi.Fdstat | null }> {
     const st = this.st();
     if (!st.ok) return { ret: st.errno, fdstat: null };
-    const fl = this.sys.call((k, p) => k.fcntl(p, this.kfd, F_GETFL));
+    const fl = this.sys.call('fcntl', (k, p) => k.fcntl(p, this.kfd, F_GETFL), { fd: this.kfd });
     const f = fl.ok ? fl.value : 0;
     let flags = 0;
     if (f & O_APPEND) flags |= wasi.FDFLAGS_APPEND;
@@ -119,7 +119,7 @@ export class KernelFd extends Fd {
     let f = 0;
     if (flags & wasi.FDFLAGS_APPEND) f |= O_APPEND;
     if (flags & wasi.FDFLAGS_NONBLOCK) f |= O_NONBLOCK;
-    const r = this.sys.call((k, p) => k.fcntl(p, this.kfd, F_SETFL, f));
+    const r = this.sys.call('fcntl', (k, p) => k.fcntl(p, this.kfd, F_SETFL, f), { fd: this.kfd });
     return r.ok ? 0 : wasiErrno(r.errno);
   }
 
@@ -129,22 +129,22 @@ export class KernelFd extends Fd {
   }
 
   override fd_filestat_set_size(size: bigint): number {
-    const r = this.sys.call((k, p) => k.ftruncate(p, this.kfd, Number(size)));
+    const r = this.sys.call('ftruncate', (k, p) => k.ftruncate(p, this.kfd, Number(size)), { fd: this.kfd });
     return r.ok ? 0 : wasiErrno(r.errno);
   }
 
   override fd_filestat_set_times(atim: bigint, mtim: bigint, fst: number): number {
-    const r = this.sys.call((k, p) => k.utimensat(p, this.kfd, null, utimeFromWasi(atim, mtim, fst), 0));
+    const r = this.sys.call('utimensat', (k, p) => k.utimensat(p, this.kfd, null, utimeFromWasi(atim, mtim, fst), 0), { fd: this.kfd });
     return r.ok ? 0 : wasiErrno(r.errno);
   }
 
   override fd_readdir_single(cookie: bigint): Ret<{ dirent: wasi.Dirent | null }> {
     if (cookie === 0n || !this.dirents) {
-      const rewind = this.sys.call((k, p) => k.lseek(p, this.kfd, 0, 0));
+      const rewind = this.sys.call('lseek', (k, p) => k.lseek(p, this.kfd, 0, 0), { fd: this.kfd });
       if (!rewind.ok) return { ret: wasiErrno(rewind.errno), dirent: null };
       const list: wasi.Dirent[] = [];
       for (;;) {
-        const r = this.sys.call((k, p) => k.getdents(p, this.kfd));
+        const r = this.sys.call('getdents', (k, p) => k.getdents(p, this.kfd), { fd: this.kfd });
         if (!r.ok) return { ret: wasiErrno(r.errno), dirent: null };
         if (r.value.length === 0) break;
         for (const d of r.value) {
@@ -184,7 +184,7 @@ export class KernelFd extends Fd {
     let opened: KernelFd | null = null;
     const ret = this.at(path, follow, (b) => {
       const name = b.trailingSlash ? `${b.name}/` : b.name;
-      const r = this.sys.call((k, p) => k.openat(p, b.dirfd, name, flags, 0o666));
+      const r = this.sys.call('openat', (k, p) => k.openat(p, b.dirfd, name, flags, 0o666), { dirfd: b.dirfd, path: name });
       if (!r.ok) return wasiErrno(r.errno);
       opened = new KernelFd(this.sys, r.value);
       return 0;
@@ -194,7 +194,7 @@ export class KernelFd extends Fd {
 
   override path_create_directory(path: string): number {
     return this.at(path, false, (b) => {
-      const r = this.sys.call((k, p) => k.mkdirat(p, b.dirfd, b.name, 0o777));
+      const r = this.sys.call('mkdirat', (k, p) => k.mkdirat(p, b.dirfd, b.name, 0o777), { dirfd: b.dirfd, path: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     });
   }
@@ -202,7 +202,7 @@ export class KernelFd extends Fd {
   override path_filestat_get(flags: number, path: string): Ret<{ filestat: wasi.Filestat | null }> {
     let filestat: wasi.Filestat | null = null;
     const ret = this.at(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0, (b) => {
-      const r = this.sys.call((k, p) => k.fstatat(p, b.dirfd, b.name, AT_SYMLINK_NOFOLLOW));
+      const r = this.sys.call('fstatat', (k, p) => k.fstatat(p, b.dirfd, b.name, AT_SYMLINK_NOFOLLOW), { dirfd: b.dirfd, path: b.name });
       if (!r.ok) return wasiErrno(r.errno);
       filestat = new KernelFilestat(r.value);
       return 0;
@@ -212,7 +212,7 @@ export class KernelFd extends Fd {
 
   override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fst: number): number {
     return this.at(path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0, (b) => {
-      const r = this.sys.call((k, p) => k.utimensat(p, b.dirfd, b.name, utimeFromWasi(atim, mtim, fst), AT_SYMLINK_NOFOLLOW));
+      const r = this.sys.call('utimensat', (k, p) => k.utimensat(p, b.dirfd, b.name, utimeFromWasi(atim, mtim, fst), AT_SYMLINK_NOFOLLOW), { dirfd: b.dirfd, path: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     });
   }
@@ -221,7 +221,7 @@ export class KernelFd extends Fd {
   readlinkBytes(path: string): { ret: number; data: Uint8Array | null } {
     let data: Uint8Array | null = null;
     const ret = this.at(path, false, (b) => {
-      const r = this.sys.call((k, p) => k.readlinkat(p, b.dirfd, b.name, 4096));
+      const r = this.sys.call('readlinkat', (k, p) => k.readlinkat(p, b.dirfd, b.name, 4096), { dirfd: b.dirfd, path: b.name });
       if (!r.ok) return wasiErrno(r.errno);
       data = r.value;
       return 0;
@@ -236,7 +236,7 @@ export class KernelFd extends Fd {
 
   override path_remove_directory(path: string): number {
     return this.at(path, false, (b) => {
-      const r = this.sys.call((k, p) => k.unlinkat(p, b.dirfd, b.name, AT_REMOVEDIR));
+      const r = this.sys.call('unlinkat', (k, p) => k.unlinkat(p, b.dirfd, b.name, AT_REMOVEDIR), { dirfd: b.dirfd, path: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     });
   }
@@ -244,7 +244,7 @@ export class KernelFd extends Fd {
   override path_unlink_file(path: string): number {
     return this.at(path, false, (b) => {
       if (b.trailingSlash) return wasiErrno('ENOTDIR');
-      const r = this.sys.call((k, p) => k.unlinkat(p, b.dirfd, b.name, 0));
+      const r = this.sys.call('unlinkat', (k, p) => k.unlinkat(p, b.dirfd, b.name, 0), { dirfd: b.dirfd, path: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     });
   }
@@ -252,7 +252,7 @@ export class KernelFd extends Fd {
   /** symlinkat(target, this/path): the target is only data (wasmtime#6166), the link name is confined. */
   symlink(target: Uint8Array, path: string): number {
     return this.at(path, false, (b) => {
-      const r = this.sys.call((k, p) => k.symlinkat(p, bytesToBstr(target), b.dirfd, b.name));
+      const r = this.sys.call('symlinkat', (k, p) => k.symlinkat(p, bytesToBstr(target), b.dirfd, b.name), { dirfd: b.dirfd, path: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     });
   }
@@ -260,7 +260,7 @@ export class KernelFd extends Fd {
   /** renameat2(this/old, to/new, 0), both confined. */
   renameTo(oldPath: string, to: KernelFd, newPath: string): number {
     return this.at(oldPath, false, (a) => to.at(newPath, false, (b) => {
-      const r = this.sys.call((k, p) => k.renameat2(p, a.dirfd, a.name, b.dirfd, b.name, 0));
+      const r = this.sys.call('renameat2', (k, p) => k.renameat2(p, a.dirfd, a.name, b.dirfd, b.name, 0), { olddirfd: a.dirfd, oldpath: a.name, newdirfd: b.dirfd, newpath: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     }));
   }
@@ -269,7 +269,7 @@ export class KernelFd extends Fd {
   linkTo(oldFlags: number, oldPath: string, to: KernelFd, newPath: string): number {
     const follow = (oldFlags & LOOKUP_SYMLINK_FOLLOW) !== 0;
     return this.at(oldPath, follow, (a) => to.at(newPath, false, (b) => {
-      const r = this.sys.call((k, p) => k.linkat(p, a.dirfd, a.name, b.dirfd, b.name, 0));
+      const r = this.sys.call('linkat', (k, p) => k.linkat(p, a.dirfd, a.name, b.dirfd, b.name, 0), { olddirfd: a.dirfd, oldpath: a.name, newdirfd: b.dirfd, newpath: b.name });
       return r.ok ? 0 : wasiErrno(r.errno);
     }));
   }

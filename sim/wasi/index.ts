@@ -5,3 +5,4 @@ export { resolveBeneath, type Beneath, type Resolution } from './resolve.ts';
 export { GuestSys, type WasiMachine } from './sys.ts';
 export { WasmFormatError } from './leb128.ts';
 export { wasiErrno, wasiErrnoName, WASI_ENOTCAPABLE } from './errno.ts';
+export { wasiRunCommand, type RunCommandOptions } from './command.ts';

@@ -41,7 +41,7 @@ export function resolveBeneath(sys: GuestSys, baseFd: number, path: string, foll
   if (path.length === 0) return fail(wasiErrno('ENOENT'));
   if (path.startsWith('/')) return fail(WASI_ENOTCAPABLE);
   const stack: number[] = [baseFd];
-  const release = () => { for (const fd of stack.slice(1)) sys.call((k, p) => k.close(p, fd)); stack.length = 1; };
+  const release = () => { for (const fd of stack.slice(1)) sys.call('close', (k, p) => k.close(p, fd)); stack.length = 1; };
   let trailingSlash = path.endsWith('/');
   const queue = split(path);
   if (path.split('/').filter((c) => c !== '').at(-1) === '.') trailingSlash = true;
@@ -53,14 +53,14 @@ export function resolveBeneath(sys: GuestSys, baseFd: number, path: string, foll
     if (c === '..') {
       if (stack.length === 1) { release(); return fail(WASI_ENOTCAPABLE); }
       const fd = stack.pop()!;
-      sys.call((k, p) => k.close(p, fd));
+      sys.call('close', (k, p) => k.close(p, fd));
       continue;
     }
     const isLast = queue.length === 0;
     if (isLast && !followFinal && !trailingSlash) {
       return { ok: true, value: { dirfd: top, name: c, trailingSlash, release } };
     }
-    const opened = sys.call((k, p) => k.openat(p, top, c, O_PATH | O_NOFOLLOW));
+    const opened = sys.call('openat', (k, p) => k.openat(p, top, c, O_PATH | O_NOFOLLOW), { dirfd: top, path: c, flags: 'O_PATH|O_NOFOLLOW' });
     if (!opened.ok) {
       // A missing last component is for the caller to create (or to report ENOENT).
       if (isLast && opened.errno === 'ENOENT') return { ok: true, value: { dirfd: top, name: c, trailingSlash, release } };
@@ -68,11 +68,11 @@ export function resolveBeneath(sys: GuestSys, baseFd: number, path: string, foll
       return fail(wasiErrno(opened.errno));
     }
     const fd = opened.value;
-    const st = sys.call((k, p) => k.fstat(p, fd));
-    if (!st.ok) { sys.call((k, p) => k.close(p, fd)); release(); return fail(wasiErrno(st.errno)); }
+    const st = sys.call('fstat', (k, p) => k.fstat(p, fd), { fd });
+    if (!st.ok) { sys.call('close', (k, p) => k.close(p, fd)); release(); return fail(wasiErrno(st.errno)); }
     if (isLnk(st.value.mode)) {
-      const target = sys.call((k, p) => k.readlinkat(p, fd, '', 4096));
-      sys.call((k, p) => k.close(p, fd));
+      const target = sys.call('readlinkat', (k, p) => k.readlinkat(p, fd, '', 4096), { dirfd: fd, path: '' });
+      sys.call('close', (k, p) => k.close(p, fd));
       if (!target.ok) { release(); return fail(wasiErrno(target.errno)); }
       if (++links > MAX_LINKS) { release(); return fail(wasiErrno('ELOOP')); }
       const t = bytesToBstr(target.value);
@@ -83,11 +83,11 @@ export function resolveBeneath(sys: GuestSys, baseFd: number, path: string, foll
       continue;
     }
     if (isLast) {
-      sys.call((k, p) => k.close(p, fd));
+      sys.call('close', (k, p) => k.close(p, fd));
       if (trailingSlash && !isDir(st.value.mode)) { release(); return fail(wasiErrno('ENOTDIR')); }
       return { ok: true, value: { dirfd: top, name: c, trailingSlash, release } };
     }
-    if (!isDir(st.value.mode)) { sys.call((k, p) => k.close(p, fd)); release(); return fail(wasiErrno('ENOTDIR')); }
+    if (!isDir(st.value.mode)) { sys.call('close', (k, p) => k.close(p, fd)); release(); return fail(wasiErrno('ENOTDIR')); }
     stack.push(fd);
   }
   return { ok: true, value: { dirfd: stack[stack.length - 1]!, name: '.', trailingSlash, release } };

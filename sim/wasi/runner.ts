@@ -94,7 +94,7 @@ export function runWasi(machine: WasiMachine, module: Uint8Array, opts: RunOptio
   // Preopened directories, opened by the guest process like any other directory.
   const fds: (InstanceType<typeof KernelFd> | StdinFd | OutputFd | undefined)[] = [new StdinFd(opts.stdin ?? new Uint8Array()), stdout, stderr];
   for (const dir of opts.preopens ?? ['/']) {
-    const r = sys.call((k, p) => k.open(p, dir, O_RDONLY | O_DIRECTORY));
+    const r = sys.call('open', (k, p) => k.open(p, dir, O_RDONLY | O_DIRECTORY));
     if (!r.ok) return fail(`${opts.args[0] ?? 'program'}: cannot preopen ${dir}: ${r.errno}`, EXIT_NOT_EXECUTABLE, 'not-executable');
     fds.push(new KernelFd(sys, r.value, dir));
   }

@@ -12,6 +12,11 @@ import { isBlocked, type Blocked, type SysResult } from '../host/result.ts';
 export interface WasiMachine {
   readonly kernel: Kernel;
   readonly proc: Process;
+  /**
+   * Runs each syscall (the guest machine records it as a guest-call event and turns a v9fs request
+   * parked behind a frozen server into a Blocked result, sim/guest/machine.ts `traced`).
+   */
+  wrap?: <T>(name: string, args: Record<string, unknown>, call: () => SysResult<T>) => SysResult<T>;
   /** Drive the rest of the simulation until `b` completes; return its final result. */
   settle?: <T>(b: Blocked<T>) => SysResult<T>;
 }
@@ -25,8 +30,9 @@ export class GuestSys {
   get proc(): Process { return this.machine.proc; }
 
   /** Run one syscall to completion (settling a sleep) and return a plain result. */
-  call<T>(fn: (k: Kernel, p: Process) => SysResult<T>): Done<T> {
-    let r = fn(this.machine.kernel, this.machine.proc);
+  call<T>(name: string, fn: (k: Kernel, p: Process) => SysResult<T>, args: Record<string, unknown> = {}): Done<T> {
+    const m = this.machine;
+    let r = m.wrap ? m.wrap(name, args, () => fn(m.kernel, m.proc)) : fn(m.kernel, m.proc);
     if (isBlocked(r) && this.machine.settle) r = this.machine.settle(r);
     if (isBlocked(r)) {
       r.cancel();

@@ -10,8 +10,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static const char *prog = "?";
+
+/* wasi-libc starts every program in "/"; the shell passes its working directory as $PWD. */
+__attribute__((constructor)) static void follow_pwd(void) {
+  const char *d = getenv("PWD");
+  if (d && *d) chdir(d);
+}
 
 /* GNU quoting as `ls`/`stat` print a file name in diagnostics: 'name'. */
 static void die_errno(const char *what, const char *path) {
