@@ -105,11 +105,17 @@ function generate(rnd: () => number, i: number, base: string): Case {
         if (ref) props.push(['fsdev', ref]);
         if (tag !== 'none') props.push(['mount_tag', tag]);
         if (chance(0.05)) props.push(['foo', 'bar']);
+        if (chance(0.04)) props.push(['x', '1'], ['y', '2']);
+        if (chance(0.04)) props.push([pick([[1, 'aer'], [1, 'vectors'], [1, 'virtio-backend'], [1, 'event_idx']] as const), pick([[1, 'on'], [1, 'maybe'], [1, '3'], [1, '-1'], [1, '0x10']] as const)]);
         if (chance(0.15)) props.push(['bus', chance(0.8) ? 'pci.0' : 'pci.1']);
         if (chance(0.03)) props.push(['help', 'on']);
         const devId = chance(0.1) ? 'dev' : `dev${k}${d}`;
         if (chance(0.3)) {
-          tail.push('-device', JSON.stringify(Object.fromEntries([['driver', model], ['id', devId], ...props.filter(([a]) => a !== 'help')])));
+          // JSON values are typed: numbers and booleans sometimes, to hit the strict JSON property checks.
+          const typed = props.filter(([a]) => a !== 'help').map(([a, b]): [string, unknown] =>
+            [a, /^-?\d+$/.test(b) && chance(0.5) ? Number(b) : b === 'on' && chance(0.5) ? true : a === 'mount_tag' && chance(0.05) ? 7 : b]);
+          const idEntry: [string, unknown][] = chance(0.05) ? [['id', 5]] : [['id', devId]];
+          tail.push('-device', JSON.stringify(Object.fromEntries([['driver', model], ...idEntry, ...typed])));
         } else {
           const kv = props.map(([a, b]) => (a === 'help' ? 'help' : `${a}=${b}`));
           tail.push('-device', [model, ...(chance(0.3) ? [`id=${devId}`] : []), ...kv].join(','));

@@ -144,11 +144,18 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
 
     // ---- qemu_create_cli_devices: QemuOpts devices, then JSON devices ----
     const machine = machineFor(machineType);
-    const create = (driver: unknown, dict: { id?: string; bus?: unknown; props: [string, unknown][] }, loc: Location): void => {
+    const create = (driver: unknown, dict: { id?: string; bus?: string; props: [string, unknown][]; fromJson: boolean }, loc: Location): void => {
       if (typeof driver !== 'string') { err.error(loc, "Parameter 'driver' is missing"); exit(1); }
       if (isUnknownNinePModel(driver as string, f)) { err.error(loc, `'${driver}' is not a valid device model name`); exit(1); }
       const t = ninePDeviceType(driver as string, f);
-      if (!t) return; // other device models are assumed to realize (not modelled)
+      if (!t) {
+        // Other device models are assumed to realize (not modelled); their ids still occupy the namespace.
+        if (dict.id !== undefined) {
+          if (world.deviceIds.has(dict.id)) { err.error(loc, `Duplicate device ID '${dict.id}'`); exit(1); }
+          world.deviceIds.add(dict.id);
+        }
+        return;
+      }
       const r = realizeNineP(t, dict, machine, fsdevEntries, world, f);
       if (r.ok) { realized.push(r.device); return; }
       if ('abort' in r) { err.raw(`qemu-system-x86_64: ${r.abort}\n`); throw new Stop({ exitCode: null, signal: 'SIGABRT' }); }
@@ -158,11 +165,13 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
     };
     for (const { opts, loc } of devices) {
       const props: [string, unknown][] = opts.opts.filter((o) => !['driver', 'bus'].includes(o.name)).map((o) => [o.name, o.str]);
-      create(opts.get('driver'), { id: opts.id, bus: opts.get('bus'), props }, loc);
+      create(opts.get('driver'), { id: opts.id, bus: opts.get('bus'), props, fromJson: false }, loc);
     }
     for (const { dict, loc } of jsonDevices) {
       const props = Object.entries(dict).filter(([k]) => !['driver', 'bus', 'id'].includes(k));
-      create(dict['driver'], { id: typeof dict['id'] === 'string' ? dict['id'] : undefined, bus: dict['bus'], props }, loc);
+      // qdict_get_try_str: a non-string id or bus is simply absent (observed: `"bus":5` starts).
+      const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+      create(dict['driver'], { id: str(dict['id']), bus: str(dict['bus']), props, fromJson: true }, loc);
     }
   } catch (e) {
     if (e instanceof Stop) {

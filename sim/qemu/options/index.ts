@@ -31,7 +31,7 @@ export function runQemuCommandLine(args: readonly string[], opts: QemuCheckOptio
   const peer = opts.peer ?? 'helper';
   const named = typeof peer === 'string' ? [peer] : [...Object.values(peer.fds ?? {}), ...Object.values(peer.sockets ?? {}), peer.otherFds, peer.otherSockets];
   for (const p of named) if (p !== undefined && !(PEERS as readonly string[]).includes(p)) throw new UnknownPeerError({ peer: p, known: PEERS });
-  return runCommandLine(args, v, { peer, host: opts.host ?? EVERY_PATH_IS_A_DIRECTORY, unlinkedSockets: new Set() }, opts.clockIso ?? (() => DEFAULT_VIRTUAL_TIME));
+  return runCommandLine(args, v, { peer, host: opts.host ?? EVERY_PATH_IS_A_DIRECTORY, unlinkedSockets: new Set(), deviceIds: new Set() }, opts.clockIso ?? (() => DEFAULT_VIRTUAL_TIME));
 }
 
 /**

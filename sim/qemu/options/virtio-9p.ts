@@ -52,6 +52,8 @@ export interface RealizeWorld {
   peer: PeerSpec;
   host: HostLookup;
   unlinkedSockets: Set<string>;
+  /** Ids of the devices created so far (QOM /machine/peripheral): JSON devices may repeat one. */
+  deviceIds: Set<string>;
 }
 
 export type RealizeOutcome =
@@ -91,29 +93,94 @@ export function atoi(s: string): number {
 const SHORT_REPLY_ASSERT = "../../hw/9pfs/9p-proxy.c:241: v9fs_receive_response: Assertion `retval == 8 * 3 + 4 * 3 + 8 * 10' failed.";
 
 /**
- * Realize one 9p device. `props` are the device's properties minus driver/bus/id, as strings or JSON
- * values; `bus` the bus= value if any.
+ * QDict iteration order (qobject/qdict.c): 512 buckets by tdb_hash(key) % 512, each bucket newest
+ * first. object_set_properties_from_keyval walks the device's options in this order, so with two bad
+ * properties the one in the lower bucket is reported (observed on 7.2.22: `x=1,y=2` and `y=1,x=2`
+ * both report `x`; `foo=1,bar=2` reports `bar`).
+ */
+export function qdictOrder<T>(entries: readonly (readonly [string, T])[]): [string, T][] {
+  const tdbHash = (key: string): number => {
+    const bytes = [...key].flatMap((ch) => utf8Bytes(ch));
+    let value = Math.imul(0x238f13af, bytes.length) >>> 0;
+    bytes.forEach((b, i) => { value = (value + ((b << ((i * 5) % 24)) >>> 0)) >>> 0; });
+    return ((Math.imul(1103515243, value) + 12345) >>> 0) % 512;
+  };
+  // qdict_put on an existing key replaces the value in place; a new key goes to the head of its bucket.
+  const dict = new Map<string, T>();
+  const order: string[] = [];
+  for (const [k, v] of entries) { if (!dict.has(k)) order.push(k); dict.set(k, v); }
+  const withIndex = order.map((k, i) => ({ k, i, b: tdbHash(k) }));
+  withIndex.sort((a, b) => a.b - b.b || b.i - a.i);
+  return withIndex.map(({ k }) => [k, dict.get(k)!]);
+}
+
+function utf8Bytes(ch: string): number[] {
+  const c = ch.codePointAt(0)!;
+  if (c < 0x80) return [c];
+  if (c < 0x800) return [0xc0 | (c >> 6), 0x80 | (c & 63)];
+  if (c < 0x10000) return [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
+  return [0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)];
+}
+
+const PROP_TYPES: ReadonlyMap<string, string> = new Map(VIRTIO_9P_PCI_PROPS.map((p) => [p[0], p[1]] as const));
+
+/**
+ * Setting one property (object_set_properties_from_keyval, 7.2): from a QemuOpts `-device` every value
+ * is a string parsed by the keyval visitor; from JSON the value's type must match. Texts observed on
+ * 7.2.22. `addr` (a PCI devfn with its own parser and slot conflicts), OnOffAuto values and `romfile` lookup
+ * (real 7.2: `failed to find romfile "X"` after the 9p realize) are not modelled.
+ */
+function propertyError(typename: string, name: string, value: unknown, fromJson: boolean): string | undefined {
+  const type = PROP_TYPES.get(name);
+  if (type === undefined) return `Property '${typename}.${name}' not found`;
+  if (type.startsWith('child<')) return `Property '${typename}.${name}' is not writable`;
+  if (type === 'str') return fromJson && typeof value !== 'string' ? `Invalid parameter type for '${name}', expected: string` : undefined;
+  if (type === 'bool') {
+    if (fromJson) return typeof value === 'boolean' ? undefined : `Invalid parameter type for '${name}', expected: boolean`;
+    return ['on', 'yes', 'true', 'y', 'off', 'no', 'false', 'n'].includes(String(value)) ? undefined : `Parameter '${name}' expects 'on' or 'off'`;
+  }
+  if (type === 'uint32') {
+    let n: bigint;
+    if (fromJson) {
+      if (typeof value !== 'number' || !Number.isInteger(value)) return `Parameter '${name}' expects uint64`;
+      n = BigInt(value) < 0n ? (1n << 64n) + BigInt(value) : BigInt(value); // negative ints are accepted "for backward compatibility"
+    } else {
+      const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(String(value));
+      if (!m) return `Parameter '${name}' expects integer`;
+      const d = m[2]!;
+      const abs = /^0[xX]/.test(d) ? BigInt(d) : d.length > 1 && d[0] === '0' ? BigInt(`0o${d.slice(1)}`) : BigInt(d);
+      if (abs >= 1n << 64n) return `Parameter '${name}' expects integer`;
+      n = m[1] === '-' && abs !== 0n ? (1n << 64n) - abs : abs;
+    }
+    return n > 0xffffffffn ? `Parameter '${name}' expects uint32_t` : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Realize one 9p device. `props` are the device's options minus driver/bus/id, as strings (QemuOpts)
+ * or JSON values; `bus` the bus= string if any; `deviceIds` the ids of the devices created before it.
  */
 export function realizeNineP(
   type: { typename: string; bus: 'PCI' | 'virtio-bus' },
-  d: { id?: string; bus?: unknown; props: [string, unknown][] },
+  d: { id?: string; bus?: string; props: [string, unknown][]; fromJson: boolean },
   machine: Machine,
   fsdevs: readonly FsDriverEntry[],
   world: RealizeWorld,
   f: QemuFeatures,
 ): RealizeOutcome {
-  // qdev_device_add_from_qdict: bus first, then properties, then realize.
+  // qdev_device_add_from_qdict: bus, then the id, then the properties, then realize (order observed on 7.2.22).
   if (d.bus !== undefined) {
-    const bus = String(d.bus);
-    if (bus !== machine.pciBus || type.bus !== 'PCI') return { ok: false, message: `Bus '${bus}' not found` };
+    if (d.bus !== machine.pciBus || type.bus !== 'PCI') return { ok: false, message: `Bus '${d.bus}' not found` };
   } else if (type.bus === 'virtio-bus' || machine.pciBus === undefined) {
     return { ok: false, message: `No '${type.bus}' bus found for device '${type.typename}'` };
   }
+  if (d.id !== undefined && world.deviceIds.has(d.id)) return { ok: false, message: `Duplicate device ID '${d.id}'` };
   let fsdevId: string | undefined;
   let tag: string | undefined;
-  for (const [name, value] of d.props) {
-    if (!PROP_NAMES.has(name)) return { ok: false, message: `Property '${type.typename}.${name}' not found` };
-    // Values of other properties (addr, vectors, …) are not validated here: not modelled.
+  for (const [name, value] of qdictOrder(d.props)) {
+    const e = propertyError(type.typename, name, value, d.fromJson);
+    if (e) return { ok: false, message: e };
     if (name === 'fsdev') fsdevId = String(value);
     if (name === 'mount_tag') tag = String(value);
   }
@@ -122,6 +189,7 @@ export function realizeNineP(
   if (!fse) return { ok: false, message: `9pfs device couldn't find fsdev with the id = ${fsdevId ?? 'NULL'}` };
   if (tag === undefined) return { ok: false, message: `fsdev with id ${fsdevId} needs mount_tag arguments` };
   const tagBytes = utf8Length(tag);
+  if (d.id !== undefined) world.deviceIds.add(d.id); // the device object exists from here on, even if realize fails
   if (tagBytes > MAX_MOUNT_TAG_BYTES) {
     return { ok: false, message: `mount tag '${tag}' (${tagBytes} bytes) is longer than maximum (${MAX_MOUNT_TAG_BYTES} bytes)` };
   }
