@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAL, assertPresent, haveReal, inCI, isRoot } from '../support/real-components.ts';
 import { Kernel, O_DIRECTORY, O_RDONLY, dumpTree, utf8Decode, utf8Encode, type Process } from '../../sim/host/index.ts';
 
 const C = fs.constants;
@@ -138,8 +139,10 @@ function simTree(k: Kernel): Row[] {
   return dumpTree(k, '/base').map((n) => ({ path: n.path, type: n.type, mode: n.mode, uid: n.uid, gid: n.gid, size: n.type === 'dir' ? 0 : n.size, nlink: n.nlink, target: n.target }));
 }
 
-const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('python3', ['-c', 'import os; os.setresuid']).status === 0;
-if (!canRun) console.warn('differential-perms: SKIPPED (needs Linux, root and python3)');
+// Needs the real kernel (Linux), root (to switch ids) and python3. In CI a missing python3 or a
+// non-root run fails the test; elsewhere it is skipped loudly.
+const canRun = process.platform === 'linux' && haveReal(REAL.python3) && (isRoot() || inCI);
+if (!canRun) console.warn('\n!!! SKIPPING differential-perms: needs Linux, root and python3\n');
 
 describe.skipIf(!canRun)('differential: credentials and permissions vs this machine\'s Linux', () => {
   let top = '';
@@ -150,6 +153,8 @@ describe.skipIf(!canRun)('differential: credentials and permissions vs this mach
   afterAll(() => fs.rmSync(top, { recursive: true, force: true }));
 
   it('agrees on errnos, owners and modes (seeded random sequences)', () => {
+    assertPresent(REAL.python3);
+    if (!isRoot()) throw new Error('differential-perms must run as root (it switches uids on the real kernel)');
     // All sequences go to one oracle process (fast-check generates them from a fixed seed; a
     // mismatch prints the whole sequence with both results per step instead of shrinking).
     const runs = fc.sample(
@@ -165,7 +170,7 @@ describe.skipIf(!canRun)('differential: credentials and permissions vs this mach
       fs.chownSync(base, setup.owner.uid, setup.owner.gid);
       return { base, ops: runs[i]![1] };
     });
-    const res = spawnSync('python3', [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     let steps = 0;

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAL, assertPresent, haveReal, inCI, isRoot } from '../support/real-components.ts';
 import { Kernel, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, dumpTree, timespecToNs, utf8Encode, type Process } from '../../sim/host/index.ts';
 
 const ORACLE = path.join(__dirname, 'oracle', 'linux-times.py');
@@ -80,9 +81,21 @@ function changed(before: Snap, after: Snap): string[] {
   return out.sort();
 }
 
-const canRun = process.platform === 'linux' && process.getuid?.() === 0 && spawnSync('python3', ['-V']).status === 0
-  && /relatime/.test(fs.readFileSync('/proc/mounts', 'utf8').split('\n').find((l) => l.split(' ')[1] === '/') ?? '');
-if (!canRun) console.warn('differential-times: SKIPPED (needs Linux, root, python3 and a relatime root filesystem)');
+/** Mount options of the filesystem holding `dir` (the longest mount point that is a prefix). */
+function mountOptions(dir: string): string {
+  let best = { len: -1, opts: '' };
+  for (const line of fs.readFileSync('/proc/mounts', 'utf8').split('\n')) {
+    const [, mnt, , opts] = line.split(' ');
+    if (mnt && opts && (dir === mnt || dir.startsWith(mnt === '/' ? '/' : mnt + '/')) && mnt.length > best.len) best = { len: mnt.length, opts };
+  }
+  return best.opts;
+}
+
+// Needs the real kernel, root (O_NOATIME on any file) and python3; in CI a missing python3 or a
+// non-root run fails. A temporary directory not mounted relatime cannot be compared: skipped loudly.
+const relatime = process.platform === 'linux' && /(^|,)relatime(,|$)/.test(mountOptions(fs.realpathSync(os.tmpdir())));
+const canRun = process.platform === 'linux' && relatime && haveReal(REAL.python3) && (isRoot() || inCI);
+if (!canRun) console.warn('\n!!! SKIPPING differential-times: needs Linux, root, python3 and a relatime temporary directory\n');
 
 describe.skipIf(!canRun)('differential: timestamp updates vs this machine\'s Linux', () => {
   let top = '';
@@ -90,6 +103,8 @@ describe.skipIf(!canRun)('differential: timestamp updates vs this machine\'s Lin
   afterAll(() => fs.rmSync(top, { recursive: true, force: true }));
 
   it('the same fields change after every operation', () => {
+    assertPresent(REAL.python3);
+    if (!isRoot()) throw new Error('differential-times must run as root');
     const runs = fc.sample(fc.array(opArb, { minLength: 8, maxLength: 25 }), { seed: 0x71e5, numRuns: 30 });
     const sequences = runs.map((ops, i) => {
       const base = path.join(top, String(i));
@@ -97,7 +112,7 @@ describe.skipIf(!canRun)('differential: timestamp updates vs this machine\'s Lin
       fs.mkdirSync(path.join(base, 'd'));
       return { base, ops };
     });
-    const res = spawnSync('python3', [ORACLE], { input: JSON.stringify({ sequences, sleep: SLEEP_S }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ sequences, sleep: SLEEP_S }), encoding: 'utf8', maxBuffer: 64 << 20 });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as { results: string[]; snaps: Record<string, [number, number, number]>[] }[];
     let compared = 0;
