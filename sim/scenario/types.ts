@@ -59,6 +59,8 @@ export interface ExpectResult {
   exit?: number;
   stdout?: string;
   stdoutIncludes?: string;
+  /** A regular expression (JavaScript syntax) the stdout must match. */
+  stdoutMatches?: string;
   stderr?: string;
   stderrIncludes?: string;
   /** The command did not complete (blocked, e.g. the FIFO open freezing the helper). */
@@ -85,6 +87,8 @@ export interface MatrixCell {
   variant?: Variant;
   /** Extra `<filesystem>` children/attributes are not rewritten; only the driver type is. */
   launch?: 'ok' | 'refused';
+  /** With launch 'refused': a substring of the error (libvirt's or QEMU's text). */
+  errorIncludes?: string;
   results?: ExpectResult[];
   host?: ExpectHost[];
   /** Free text: the scenarios.md row this cell reproduces. */

@@ -274,11 +274,16 @@ function checkMatrix(m: Json, issues: ScenarioIssue[], scriptLen: number): void 
     if (cell.driver !== 'local' && cell.driver !== 'proxy') bad(pointer(...at, 'driver'), 'must be "local" or "proxy"');
     if (typeof cell.qemu !== 'string') bad(pointer(...at, 'qemu'), 'must be a QEMU version');
     if (cell.launch !== undefined && cell.launch !== 'ok' && cell.launch !== 'refused') bad(pointer(...at, 'launch'), 'must be "ok" or "refused"');
+    if (cell.errorIncludes !== undefined && (typeof cell.errorIncludes !== 'string' || cell.launch !== 'refused')) bad(pointer(...at, 'errorIncludes'), 'a string, only with "launch": "refused"');
+    for (const k of Object.keys(cell)) if (!['label', 'driver', 'qemu', 'era', 'variant', 'launch', 'errorIncludes', 'results', 'host', 'note'].includes(k)) bad(pointer(...at, k), `unknown key '${k}'`);
     if (cell.results !== undefined) {
       if (!Array.isArray(cell.results)) bad(pointer(...at, 'results'), 'must be an array');
       else (cell.results as Json[]).forEach((r, j) => {
         if (!isObj(r) || !Number.isInteger((r as Partial<ExpectResult>).line)) { bad(pointer(...at, 'results', j), '{"line": index into guest.script, …}'); return; }
         const line = (r as unknown as ExpectResult).line;
+        const m = (r as { stdoutMatches?: unknown }).stdoutMatches;
+        if (m !== undefined) { try { new RegExp(String(m)); } catch (x) { bad(pointer(...at, 'results', j, 'stdoutMatches'), `not a regular expression: ${(x as Error).message}`); } }
+        for (const k of Object.keys(r)) if (!['line', 'exit', 'stdout', 'stdoutIncludes', 'stdoutMatches', 'stderr', 'stderrIncludes', 'blocked'].includes(k)) bad(pointer(...at, 'results', j, k), `unknown key '${k}'`);
         if (line < 0 || line >= scriptLen) bad(pointer(...at, 'results', j, 'line'), `line ${line} is outside guest.script (0..${scriptLen - 1})`);
       });
     }
