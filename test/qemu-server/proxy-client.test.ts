@@ -9,6 +9,7 @@ import { startQemu } from '../../sim/qemu/process/qemu.ts';
 import { CollectingTrace } from '../../sim/qemu/server/trace-sink.ts';
 import { encodeMessage, decodeMessage } from '../../sim/p9/codec.ts';
 import type { P9Message } from '../../sim/p9/messages.ts';
+import type { Req } from './world.ts';
 
 const bytes = (h: string) => Uint8Array.from(h.replace(/\s+/g, '').match(/../g)!.map((x) => parseInt(x, 16)));
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
@@ -80,7 +81,7 @@ describe('proxy client against scripted peers', () => {
     expect(w.q.status, w.q.stderr).toBe('running');
     const t = w.q.transport();
     let tag = 1;
-    const call = (m: Omit<P9Message, 'tag'>) => decodeMessage(t.request(encodeMessage({ ...m, tag: tag++ } as P9Message)));
+    const call = (m: Req) => decodeMessage(t.request(encodeMessage({ ...m, tag: tag++ } as P9Message)));
     return { ...w, call };
   };
 

@@ -36,6 +36,9 @@ export function scenarioHost(extraExport: TreeEntry[] = [], profile: 'ext4' | 't
 
 export type Driver = 'proxy' | 'local';
 
+/** A request without its tag, typed per message kind (the union distributes over P9Message). */
+export type Req = P9Message extends infer M ? (M extends unknown ? Omit<M, 'tag'> : never) : never;
+
 export interface WorldOptions {
   driver: Driver;
   version: string;
