@@ -27,11 +27,14 @@ export function formatTime(ns: number): string {
   return `${s}.${String(rest).padStart(9, '0')}`;
 }
 
-/** One line; `showContext` decides whether a syscall's process context is appended. */
-export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOptions = {}, showContext = opts.context !== false): string {
+/**
+ * One line. `context`: whether a syscall's process context is appended, or the context text itself
+ * when the caller has already formatted it.
+ */
+export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOptions = {}, context: boolean | string = opts.context !== false): string {
   const pad = ' '.repeat(depth * (opts.indent ?? 2));
   const time = opts.time === false ? '' : `[${formatTime(e.t)}] `;
-  const ctx = e.kind === 'syscall' && showContext ? `  ${formatSyscallContext(e)}` : '';
+  const ctx = e.kind === 'syscall' && context !== false ? `  ${typeof context === 'string' ? context : formatSyscallContext(e)}` : '';
   return `${time}${pad}#${e.id} ${arrowOf(e)}   ${summarizeEvent(e)}${ctx}`;
 }
 
@@ -40,11 +43,11 @@ export function exportText(events: readonly TraceEvent[], opts: TextExportOption
   const mode = opts.context ?? 'changes';
   const lastContext = new Map<number, string>();
   const lines = events.map((e) => {
-    let show = mode !== false;
+    let show: boolean | string = mode !== false;
     if (e.kind === 'syscall' && mode === 'changes') {
       const key = e.tid ?? e.pid; // credentials are per thread (the helper's cap quirk lives there)
       const ctx = formatSyscallContext(e);
-      show = lastContext.get(key) !== ctx;
+      show = lastContext.get(key) !== ctx && ctx;
       lastContext.set(key, ctx);
     }
     return formatEventLine(e, depth.get(e.id) ?? 0, opts, show);

@@ -85,3 +85,43 @@ describe('importCapture', () => {
     expect(e.message).toMatch(/^capture, byte \d+: 9P stream from the client: 9P message: size at byte 0: size 3 is smaller than the 7-byte header$/);
   });
 });
+
+describe('importCapture robustness (fast-check, fixed seed)', () => {
+  it('random and mutated captures give events or a CaptureImportError, never another exception', async () => {
+    const fc = (await import('fast-check')).default;
+    const base = exportPcapng(original().events);
+    const mutated = fc.tuple(fc.array(fc.tuple(fc.nat(base.length - 1), fc.nat(255)), { maxLength: 8 }), fc.nat(base.length)).map(([edits, cut]) => {
+      const b = base.slice(0, Math.max(4, cut));
+      for (const [i, v] of edits) if (i < b.length) b[i] = v;
+      return b;
+    });
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated), (b) => {
+      try {
+        const { events } = importCapture(b);
+        for (const e of events) expect(e.kind).toBe('p9');
+      } catch (e) {
+        if (!(e instanceof CaptureImportError)) throw e;
+      }
+    }), { seed: 564, numRuns: 1500 });
+  });
+
+  it('round trip of random message sequences with random gaps in time', async () => {
+    const fc = (await import('fast-check')).default;
+    const pairs = allMessagePairs();
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(pairs.length - 1), fc.nat(10_000_000)), { minLength: 1, maxLength: 30 }), (picks) => {
+      const r = new TraceRecorder();
+      for (const [i, gap] of picks) {
+        r.clock.advance(gap);
+        r.p9({ lane: 'guest', message: pairs[i]![0] });
+        r.clock.advance(gap >> 3);
+        r.p9({ lane: 'qemu', message: pairs[i]![1] });
+      }
+      // Imported times are relative to the capture's first packet.
+      const p9 = r.events.filter((e): e is P9Event => e.kind === 'p9');
+      const rel = (es: readonly P9Event[]) => shape(es).map((x) => ({ ...x, t: x.t - es[0]!.t }));
+      const { events, startNs } = importCapture(exportPcapng(r.events));
+      expect(rel(events)).toEqual(rel(p9));
+      expect(startNs).toBe(BigInt(p9[0]!.t));
+    }), { seed: 9, numRuns: 200 });
+  });
+});
