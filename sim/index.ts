@@ -15,3 +15,6 @@ export * as helper from './helper/index.ts';
 export * as qemu from './qemu/server/index.ts';
 export * as lab from './lab/index.ts';
 export * as wasi from './wasi/index.ts';
+export * as shell from './shell/index.ts';
+export * as guest from './guest/index.ts';
+export * as scenario from './scenario/index.ts';
