@@ -60,15 +60,22 @@ export function bstrToBytes(s: string): Uint8Array {
 /** A user path argument as the kernel sees it (getname): bytes up to the first NUL, because the
  * syscall receives a C string (observed: proxy `open_embedded_nul` opens the part before the NUL). */
 export function toBstr(p: PathArg): string {
+  // ASCII text is already its own byte string (the common case: skip the UTF-8 round trip).
+  if (typeof p === 'string' && ASCII.test(p)) {
+    const nul = p.indexOf('\0');
+    return nul >= 0 ? p.slice(0, nul) : p;
+  }
   const bytes = typeof p === 'string' ? utf8Encode(p) : p;
   const nul = bytes.indexOf(0);
   return bytesToBstr(nul >= 0 ? bytes.subarray(0, nul) : bytes);
 }
 /** Byte string → display text (UTF-8 decoded). */
 export function bstrToText(s: string): string {
-  return utf8Decode(bstrToBytes(s));
+  return ASCII.test(s) ? s : utf8Decode(bstrToBytes(s));
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 /** Text → byte string. */
 export function textToBstr(s: string): string {
-  return bytesToBstr(utf8Encode(s));
+  return ASCII.test(s) ? s : bytesToBstr(utf8Encode(s));
 }

@@ -33,9 +33,18 @@ export interface ParentResult {
   trailingSlash: boolean;
 }
 
+/** Components between slashes (empty ones dropped). A hand loop: this runs on every syscall. */
 function split(path: string): { comps: string[]; trailingSlash: boolean } {
-  const comps = path.split('/').filter((c) => c.length > 0);
-  return { comps, trailingSlash: path.endsWith('/') && comps.length > 0 };
+  const comps: string[] = [];
+  let start = 0;
+  const n = path.length;
+  for (let i = 0; i <= n; i++) {
+    if (i === n || path.charCodeAt(i) === 47) {
+      if (i > start) comps.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return { comps, trailingSlash: n > 0 && path.charCodeAt(n - 1) === 47 && comps.length > 0 };
 }
 
 export class Namei {
