@@ -9,6 +9,7 @@ import { qemuFsdevAdd, type FsDriverEntry } from './fsdev.ts';
 import { fsdevOptsList, virtfsOptsList } from './fsdev-opts.ts';
 import { ninePDeviceHelp, optsHelp } from './help.ts';
 import { EXITING_OPTIONS, optionName, optionTakesArg } from './options-table.ts';
+import { qobjectFromJson } from './qemu-json.ts';
 import { idWellformed, isHelpOption, parseQemuOpts, QemuOpts, type QemuOptsList } from './qemu-opts.ts';
 import { Stderr, type Location } from './report.ts';
 import { isUnknownNinePModel, machineFor, ninePDeviceType, realizeNineP, type RealizedDevice, type RealizeWorld } from './virtio-9p.ts';
@@ -210,18 +211,10 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
   }
 
   function parseDeviceJson(text: string, loc: Location): Record<string, unknown> {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch {
-      // QEMU's JSON lexer/parser reports several texts; only the truncated-input one is observed (7.2.22).
-      err.error(loc, 'JSON parse error, premature EOI');
-      return exit(1);
-    }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw new QemuNotModelledError({ argIndex: args.indexOf(text), option: `${loc.option} ${text}`, reason: 'a JSON -device that is not an object (QEMU asserts) is not modelled' });
-    }
-    return v as Record<string, unknown>;
+    // vl.c: qobject_from_json(optarg, &error_fatal) for an argument starting with '{' (qemu-json.ts).
+    const r = qobjectFromJson(text);
+    if (!r.ok) { err.error(loc, r.error); return exit(1); }
+    return r.value as Record<string, unknown>;
   }
 }
 

@@ -142,8 +142,11 @@ function propertyError(typename: string, name: string, value: unknown, fromJson:
   if (type === 'uint32') {
     let n: bigint;
     if (fromJson) {
-      if (typeof value !== 'number' || !Number.isInteger(value)) return `Parameter '${name}' expects uint64`;
-      n = BigInt(value) < 0n ? (1n << 64n) + BigInt(value) : BigInt(value); // negative ints are accepted "for backward compatibility"
+      // QNum: an int (number/bigint from qemu-json.ts), never a float (QFloat), never a string.
+      if (typeof value === 'bigint') n = value < 0n ? (1n << 64n) + value : value;
+      else if (typeof value === 'number' && Number.isInteger(value)) n = value < 0 ? (1n << 64n) + BigInt(value) : BigInt(value); // negative ints are accepted "for backward compatibility"
+      else return `Parameter '${name}' expects uint64`;
+      if (n < 0n || n >= 1n << 64n) return `Parameter '${name}' expects uint64`;
     } else {
       const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(String(value));
       if (!m) return `Parameter '${name}' expects integer`;
