@@ -151,6 +151,7 @@ export function applyCell(s: Scenario, cell: MatrixCell): Scenario {
     qemu: cell.qemu,
     era: cell.era ?? s.era,
     variant: cell.variant ?? s.variant,
+    ...(cell.race ? { race: cell.race } : {}),
   };
 }
 

@@ -87,6 +87,8 @@ export interface MatrixCell {
   variant?: Variant;
   /** Extra `<filesystem>` children/attributes are not rewritten; only the driver type is. */
   launch?: 'ok' | 'refused';
+  /** Where the racer runs in this cell (driver and version change how many host syscalls happen). */
+  race?: RaceSpec;
   /** With launch 'refused': a substring of the error (libvirt's or QEMU's text). */
   errorIncludes?: string;
   results?: ExpectResult[];

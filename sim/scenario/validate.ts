@@ -275,7 +275,8 @@ function checkMatrix(m: Json, issues: ScenarioIssue[], scriptLen: number): void 
     if (typeof cell.qemu !== 'string') bad(pointer(...at, 'qemu'), 'must be a QEMU version');
     if (cell.launch !== undefined && cell.launch !== 'ok' && cell.launch !== 'refused') bad(pointer(...at, 'launch'), 'must be "ok" or "refused"');
     if (cell.errorIncludes !== undefined && (typeof cell.errorIncludes !== 'string' || cell.launch !== 'refused')) bad(pointer(...at, 'errorIncludes'), 'a string, only with "launch": "refused"');
-    for (const k of Object.keys(cell)) if (!['label', 'driver', 'qemu', 'era', 'variant', 'launch', 'errorIncludes', 'results', 'host', 'note'].includes(k)) bad(pointer(...at, k), `unknown key '${k}'`);
+    if (cell.race !== undefined && (!isObj(cell.race) || !Number.isInteger((cell.race as Obj).afterHostSyscall))) bad(pointer(...at, 'race'), 'must be {"afterHostSyscall": N}');
+    for (const k of Object.keys(cell)) if (!['label', 'driver', 'qemu', 'era', 'variant', 'launch', 'errorIncludes', 'results', 'host', 'note', 'race'].includes(k)) bad(pointer(...at, k), `unknown key '${k}'`);
     if (cell.results !== undefined) {
       if (!Array.isArray(cell.results)) bad(pointer(...at, 'results'), 'must be an array');
       else (cell.results as Json[]).forEach((r, j) => {
