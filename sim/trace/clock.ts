@@ -9,14 +9,15 @@ export class TraceClock {
   now(): number {
     return this.ns;
   }
+  /** Move forward by `ns` (rounded to whole nanoseconds: exporters write integer timestamps). */
   advance(ns: number): number {
     if (!(ns >= 0) || !Number.isFinite(ns)) throw new RangeError(`the virtual clock cannot move by ${ns}`);
-    this.ns += ns;
+    this.ns += Math.round(ns);
     return this.ns;
   }
   /** Jump forward to `ns` (no-op if already past it). */
   advanceTo(ns: number): number {
-    if (ns > this.ns) this.ns = ns;
+    if (ns > this.ns) this.ns = Math.round(ns);
     return this.ns;
   }
 }

@@ -33,7 +33,7 @@ export function exportPcapng(events: readonly TraceEvent[], opts: PcapngExportOp
   let proxy: TcpConversation | undefined;
   let lastT = 0;
   const put = (frames: Uint8Array[], t: number, comment?: string) => {
-    for (const data of frames) w.addPacket({ interfaceId: iface, timestampNs: epoch + BigInt(t), data, ...(comment ? { comment } : {}) });
+    for (const data of frames) w.addPacket({ interfaceId: iface, timestampNs: epoch + BigInt(Math.round(t)), data, ...(comment ? { comment } : {}) });
   };
   for (const e of events) {
     lastT = e.t;

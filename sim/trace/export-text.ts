@@ -22,6 +22,7 @@ export interface TextExportOptions {
 
 /** `12.000000345`: seconds and nanoseconds of virtual time. */
 export function formatTime(ns: number): string {
+  ns = Math.round(ns); // an explicit fractional `t` from a caller still prints as whole ns
   const s = Math.floor(ns / 1e9);
   const rest = ns - s * 1e9;
   return `${s}.${String(rest).padStart(9, '0')}`;

@@ -1,5 +1,18 @@
-// sim/trace: one event model for every layer, the recorder, filters and exporters
-// (JSON, text, Mermaid, pcapng).
+// sim/trace: one event model for every layer, the recorder, filters, exporters and importers.
+//
+//   event.ts          TraceEvent (launch | guest-call | p9 | proxy | syscall | note | process), lanes
+//   recorder.ts       TraceRecorder: record(), p9()/proxy()/syscall()/note(), withCause(), subscribe()
+//   clock.ts          TraceClock: virtual nanoseconds
+//   causality.ts      causalDepths(), ancestors(), descendants()
+//   summary.ts        summarizeEvent(), arrowOf(): the one-line text every view shares
+//   filter.ts         TraceFilter, matchEvent(), filterEvents(), parseFilter() (query language)
+//   export-text.ts    exportText(): indented by cause, creds/caps on syscalls
+//   export-mermaid.ts exportMermaid(): sequenceDiagram with Guest, QEMU, Helper, Host kernel
+//   json.ts           exportJson()/importJson(): "virtfs-lab-trace/1"
+//   export-pcapng.ts  exportPcapng(): 9P as TCP/564 (+ proxy frames as TCP/10564) for Wireshark
+//   import-pcap.ts    importCapture(): 9P from pcapng/pcap captures back into p9 events
+//   host-adapter.ts   attachKernel(): sim/host syscall records → syscall events
+//   pcapng.ts, netsynth.ts, caps.ts: the building blocks
 export * from './event.ts';
 export * from './clock.ts';
 export * from './recorder.ts';

@@ -74,3 +74,17 @@ describe('TraceRecorder', () => {
     expect(() => new TraceClock().advance(-1)).toThrow(RangeError);
   });
 });
+
+describe('virtual time is whole nanoseconds', () => {
+  it('the clock rounds; exporters print whole ns even for an explicit fractional t', async () => {
+    const { exportText: text, exportPcapng: pcap, importCapture: imp } = await import('../../sim/trace/index.ts');
+    const c = new TraceClock();
+    c.advance(0.6);
+    expect(c.now()).toBe(1);
+    const r = new TraceRecorder();
+    r.p9({ lane: 'guest', message: { kind: 'Tclunk', tag: 1, fid: 1 }, t: 1500.4 });
+    expect(text(r.events, { context: false })).toBe('[0.000001500] #1 guest → qemu   Tclunk tag=1 fid=1\n');
+    expect(() => pcap(r.events)).not.toThrow();
+    expect(imp(pcap(r.events)).startNs).toBe(1500n);
+  });
+});
