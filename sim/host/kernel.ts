@@ -1754,6 +1754,19 @@ export class Kernel {
   lremovexattr(t: Process, path: PathArg, name: PathArg): SysResult<void> {
     return this.xattrRemove(t, 'lremovexattr', path, name, false);
   }
+  fremovexattr(t: Process, fd: number, name: PathArg): SysResult<void> {
+    return this.sys(t, 'fremovexattr', { fd, name: bstrToText(toBstr(name)) }, () => {
+      const f = this.fdFile(t, fd);
+      if (!f || f.isPath || !f.loc) return err('EBADF');
+      const n = this.xattrName(name);
+      if (!n.ok) return n;
+      if (f.loc.mnt.readonly) return err('EROFS');
+      const e = this.xattrCheck(t, f.loc, n.value, MAY_WRITE);
+      if (e) return err(e);
+      return f.loc.inode.removexattr(n.value);
+    }, true);
+  }
+
   private xattrRemove(t: Process, sc: string, path: PathArg, name: PathArg, follow: boolean): SysResult<void> {
     return this.sys(t, sc, { path: bstrToText(toBstr(path)), name: bstrToText(toBstr(name)) }, () => {
       const n = this.xattrName(name);
