@@ -239,6 +239,10 @@ function decodeInto(bytes: Uint8Array, nodes: Nodes, allowTrailing: boolean, onM
     const shown = nodes ? fieldDisplay(spec.name, name, msg[name]) : undefined;
     if (shown !== undefined) nodes![nodes!.length - 1]!.display = shown;
   }
+  if (r.off < size && allowTrailing) {
+    // Accepted but ignored bytes still belong to a node, so the tree tiles the whole message.
+    nodes?.push({ name: '(trailing)', start: r.off, end: size, display: `${size - r.off} ignored byte${size - r.off === 1 ? '' : 's'}` });
+  }
   if (r.off !== size && !allowTrailing) {
     throw new P9DecodeError('P9_TRAILING_BYTES', { messageType: spec.name, typeNumber, field: '(end)', offset: r.off, expected: r.off, actual: size }, `${size - r.off} byte${size - r.off === 1 ? '' : 's'} after the last field`);
   }

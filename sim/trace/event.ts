@@ -55,6 +55,11 @@ export interface P9Event extends Base {
   /** Message name (`Twalk`), or `unknown` if the bytes did not decode. */
   msgType: string;
   tag: number;
+  /**
+   * Which 9P session the message belongs to when there are several (one per virtio-9p device:
+   * the mount tag or device id). Tags are only unique within a session. Absent = the only one.
+   */
+  channel?: string;
   /** Fids the message names (fid, newfid, dfid, …); replies carry their request's fids. */
   fids: number[];
   /** Decoded message; absent when `bytes` is malformed (see `decodeError`). */
@@ -83,6 +88,8 @@ export interface ProxyEvent extends Base {
   to: Lane;
   /** `T_LSTAT`, …; for replies the request type answered. */
   requestType: string;
+  /** Which QEMU ↔ helper socket, when there are several (one per proxy fsdev id). */
+  channel?: string;
   /** Numeric request type (proxy-protocol.md §4.1). */
   typeNumber?: number;
   fields: Record<string, unknown>;

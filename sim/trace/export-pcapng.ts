@@ -29,26 +29,33 @@ export function exportPcapng(events: readonly TraceEvent[], opts: PcapngExportOp
   const iface = w.addInterface(LINKTYPE_ETHERNET, 'virtfs-lab');
   const epoch = opts.epochNs ?? 0n;
   const withProxy = opts.proxy ?? true;
-  let p9: TcpConversation | undefined;
-  let proxy: TcpConversation | undefined;
+  // One TCP connection per 9P session / proxy socket (`channel`), in order of first appearance;
+  // each further one uses the next client port so Wireshark keeps them apart.
+  const p9 = new Map<string, TcpConversation>();
+  const proxy = new Map<string, TcpConversation>();
   let lastT = 0;
   const put = (frames: Uint8Array[], t: number, comment?: string) => {
     for (const data of frames) w.addPacket({ interfaceId: iface, timestampNs: epoch + BigInt(Math.round(t)), data, ...(comment ? { comment } : {}) });
   };
+  const conversation = (map: Map<string, TcpConversation>, key: string, t: number, make: (n: number) => TcpConversation) => {
+    let c = map.get(key);
+    if (!c) { c = make(map.size); map.set(key, c); put(c.handshake(), t); }
+    return c;
+  };
   for (const e of events) {
     lastT = e.t;
     if (e.kind === 'p9') {
-      if (!p9) { p9 = new TcpConversation(GUEST, QEMU_9P); put(p9.handshake(), e.t); }
-      put(p9.data(e.lane === 'guest', e.bytes), e.t, `#${e.id} ${e.msgType}`);
+      const c = conversation(p9, e.channel ?? '', e.t, (n) => new TcpConversation({ ...GUEST, port: GUEST.port + 2 * n }, QEMU_9P, 0x10000000 + n, 0x20000000 + n));
+      put(c.data(e.lane === 'guest', e.bytes), e.t, `#${e.id} ${e.msgType}`);
     } else if (e.kind === 'proxy' && withProxy) {
-      if (!proxy) { proxy = new TcpConversation(QEMU_PROXY, HELPER, 0x30000000, 0x40000000); put(proxy.handshake(), e.t); }
+      const c = conversation(proxy, e.channel ?? '', e.t, (n) => new TcpConversation({ ...QEMU_PROXY, port: QEMU_PROXY.port + 2 * n }, HELPER, 0x30000000 + n, 0x40000000 + n));
       const fds = e.fds?.length ? ` fds ${e.fds.map((f) => f.fd).join(',')}` : '';
-      put(proxy.data(e.lane === 'qemu', e.bytes), e.t, `#${e.id} ${e.direction === 'reply' ? 'reply ' : ''}${e.requestType}${fds}`);
+      put(c.data(e.lane === 'qemu', e.bytes), e.t, `#${e.id} ${e.direction === 'reply' ? 'reply ' : ''}${e.requestType}${fds}`);
     }
   }
   if (opts.close ?? true) {
-    if (p9) put(p9.close(), lastT);
-    if (proxy) put(proxy.close(), lastT);
+    for (const c of p9.values()) put(c.close(), lastT);
+    for (const c of proxy.values()) put(c.close(), lastT);
   }
   return w.bytes();
 }

@@ -21,6 +21,8 @@ export interface TraceFilter {
   text?: readonly string[];
   /** Only events caused (directly or not) by this event id, plus the event itself. */
   causedBy?: number;
+  /** p9/proxy events of these sessions (`channel`; `-` = the unnamed one). */
+  channels?: readonly string[];
 }
 
 export function eventType(e: TraceEvent): string {
@@ -93,6 +95,10 @@ export function matchEvent(e: TraceEvent, f: TraceFilter): boolean {
     if (e.kind !== 'p9' || !e.fids.some((x) => f.fids!.includes(x))) return false;
   }
   if (f.path !== undefined && !eventPaths(e).some((p) => p.includes(f.path!))) return false;
+  if (f.channels) {
+    if (e.kind !== 'p9' && e.kind !== 'proxy') return false;
+    if (!f.channels.includes(e.channel ?? '-')) return false;
+  }
   if (f.text?.length) {
     const s = eventSearchText(e);
     for (const t of f.text) if (!s.includes(t.toLowerCase())) return false;
@@ -119,11 +125,11 @@ export class TraceFilterError extends Error {
   }
 }
 
-const KEYS = ['lane', 'kind', 'type', 'errno', 'fid', 'path', 'cause', 'text'] as const;
+const KEYS = ['lane', 'kind', 'type', 'errno', 'fid', 'path', 'cause', 'channel', 'text'] as const;
 
 /**
  * Parse `key:value[,value…]` terms and bare words (free text). Keys: lane, kind, type, errno
- * (number, name, or `any`), fid, path, cause (event id), text. Values may be "double-quoted".
+ * (number, name, or `any`), fid, path, cause (event id), channel (`-` = unnamed), text. Values may be "double-quoted".
  * Columns in errors are 1-based.
  */
 export function parseFilter(query: string): TraceFilter {
@@ -179,6 +185,7 @@ export function parseFilter(query: string): TraceFilter {
         f.causedBy = Number(values[0]);
         break;
       case 'path': f.path = value; break;
+      case 'channel': f.channels = values; break;
       case 'text': text.push(value); break;
     }
   }

@@ -2,7 +2,7 @@
 // cooked v1 link types): TCP streams with port 564 on one side are reassembled per direction by
 // sequence number, split into messages by size[4], and recorded as p9 events (client → server =
 // lane guest, server → client = lane qemu). Each message's time is that of the segment completing
-// it, relative to the first packet of the capture. This is how real 9P captures (a diod or
+// it, relative to the first packet of the capture; each TCP connection is one session (`channel`). This is how real 9P captures (a diod or
 // other TCP 9P server) or our own exportPcapng() output come back into a trace.
 import { splitFrames } from '../p9/frames.ts';
 import { P9DecodeError } from '../p9/errors.ts';
@@ -163,8 +163,9 @@ export interface CaptureImportOptions {
 }
 
 /**
- * Read 9P2000.L messages from a capture into p9 events. Only the first 9P TCP connection is read
- * (a trace has one guest); malformed 9P bytes become events with their decode error.
+ * Read 9P2000.L messages from a capture into p9 events. Every TCP connection to the 9P port is a
+ * session: the first has no `channel`, later ones get `channel` = "CLIENT-IP:PORT" (tags are per
+ * session). Malformed 9P bytes become events with their decode error.
  */
 export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}): { recorder: TraceRecorder; events: P9Event[]; startNs: bigint } {
   const port = opts.port ?? 564;
@@ -172,43 +173,26 @@ export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}
   const packets = readCapture(bytes);
   const startNs = packets[0]?.ts ?? 0n;
   const events: P9Event[] = [];
-  let conn: string | undefined;
-  const dirs = new Map<string, Direction>();
+  const conns = new Map<string, { channel: string | undefined; c: Direction; s: Direction }>();
   const base = rec.clock.now();
   for (const p of packets) {
     const s = tcpOf(p);
     if (!s || (s.sport !== port && s.dport !== port)) continue;
     const fromClient = s.dport === port;
-    const key = fromClient ? `${s.src}:${s.sport}>${s.dst}:${s.dport}` : `${s.dst}:${s.dport}>${s.src}:${s.sport}`;
-    conn ??= key;
-    if (key !== conn) continue;
-    const dirKey = fromClient ? 'c' : 's';
-    let dir = dirs.get(dirKey);
-    if (!dir) { dir = { next: undefined, pending: new Map(), buf: new Uint8Array(0) }; dirs.set(dirKey, dir); }
-    const syn = (s.flags & 0x02) !== 0;
-    if (syn) { dir.next = (s.seq + 1) >>> 0; continue; }
+    const client = fromClient ? `${s.src}:${s.sport}` : `${s.dst}:${s.dport}`;
+    const key = fromClient ? `${client}>${s.dst}:${s.dport}` : `${client}>${s.src}:${s.sport}`;
+    let conn = conns.get(key);
+    if (!conn) {
+      const fresh = (): Direction => ({ next: undefined, pending: new Map(), buf: new Uint8Array(0) });
+      conn = { channel: conns.size === 0 ? undefined : client, c: fresh(), s: fresh() };
+      conns.set(key, conn);
+    }
+    const dir = fromClient ? conn.c : conn.s;
+    if (s.flags & 0x02) { dir.next = (s.seq + 1) >>> 0; continue; } // SYN
     if (!s.payload.length) continue;
     dir.next ??= s.seq; // capture started mid-connection
     dir.pending.set(s.seq, s.payload);
-    // Deliver contiguous data; drop retransmitted bytes already delivered.
-    let progressed = true;
-    while (progressed) {
-      progressed = false;
-      for (const [seq, data] of dir.pending) {
-        const delta = (seq - dir.next!) | 0;
-        if (delta > 0) continue;
-        dir.pending.delete(seq);
-        const fresh = data.subarray(Math.min(data.length, -delta));
-        if (fresh.length) {
-          const nb = new Uint8Array(dir.buf.length + fresh.length);
-          nb.set(dir.buf);
-          nb.set(fresh, dir.buf.length);
-          dir.buf = nb;
-          dir.next = (dir.next! + fresh.length) >>> 0;
-        }
-        progressed = true;
-      }
-    }
+    deliver(dir);
     let split;
     try {
       split = splitFrames(dir.buf);
@@ -218,8 +202,33 @@ export function importCapture(bytes: Uint8Array, opts: CaptureImportOptions = {}
     }
     dir.buf = split.rest;
     for (const frame of split.frames) {
-      events.push(rec.p9({ lane: fromClient ? 'guest' : 'qemu', bytes: frame, t: base + Number(p.ts - startNs) }));
+      events.push(rec.p9({
+        lane: fromClient ? 'guest' : 'qemu', bytes: frame, t: base + Number(p.ts - startNs),
+        ...(conn.channel !== undefined ? { channel: conn.channel } : {}),
+      }));
     }
   }
   return { recorder: rec, events, startNs };
+}
+
+/** Append in-sequence data to the direction's buffer; drop bytes already delivered (retransmits). */
+function deliver(dir: Direction): void {
+  let progressed = true;
+  while (progressed) {
+    progressed = false;
+    for (const [seq, data] of dir.pending) {
+      const delta = (seq - dir.next!) | 0; // 32-bit sequence arithmetic
+      if (delta > 0) continue;
+      dir.pending.delete(seq);
+      const fresh = data.subarray(Math.min(data.length, -delta));
+      if (fresh.length) {
+        const nb = new Uint8Array(dir.buf.length + fresh.length);
+        nb.set(dir.buf);
+        nb.set(fresh, dir.buf.length);
+        dir.buf = nb;
+        dir.next = (dir.next! + fresh.length) >>> 0;
+      }
+      progressed = true;
+    }
+  }
 }

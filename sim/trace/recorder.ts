@@ -27,10 +27,10 @@ export class TraceRecorder {
   private readonly list: TraceEvent[] = [];
   private readonly causes: (number | null)[] = [];
   private readonly listeners = new Set<TraceListener>();
-  /** Outstanding 9P requests by tag (a reply answers the request with its tag; 9P2000 §intro). */
-  private readonly p9ByTag = new Map<number, P9Event>();
-  /** Outstanding proxy requests: the protocol is strictly one request at a time (proxy-protocol.md §1). */
-  private lastProxyRequest: ProxyEvent | undefined;
+  /** Outstanding 9P requests by session and tag (a reply answers the request with its tag; intro(9P)). */
+  private readonly p9ByTag = new Map<string, P9Event>();
+  /** The open proxy request per socket: the protocol is one request at a time (proxy-protocol.md §1). */
+  private readonly lastProxyRequest = new Map<string, ProxyEvent>();
   private nextId = 1;
 
   constructor(opts: RecorderOptions = {}) {
@@ -114,7 +114,7 @@ export class TraceRecorder {
    * A 9P message. Give the wire `bytes` (decoded here; malformed bytes are kept with their decode
    * error, as a raw guest may send them) or a `message` (encoded here). `lane` is the sender.
    */
-  p9(input: { lane: 'guest' | 'qemu'; bytes?: Uint8Array; message?: P9Message; cause?: number | null; t?: number }): P9Event {
+  p9(input: { lane: 'guest' | 'qemu'; bytes?: Uint8Array; message?: P9Message; channel?: string; cause?: number | null; t?: number }): P9Event {
     let bytes = input.bytes;
     let message = input.message;
     let decodeError: P9Event['decodeError'];
@@ -136,11 +136,11 @@ export class TraceRecorder {
     let fids = message ? messageFids(message) : [];
     let replyTo: number | undefined;
     if (direction === 'reply') {
-      const req = this.p9ByTag.get(tag);
+      const req = this.p9ByTag.get(`${input.channel ?? ''}\0${tag}`);
       if (req) {
         replyTo = req.id;
         if (!fids.length) fids = req.fids;
-        this.p9ByTag.delete(tag);
+        this.p9ByTag.delete(`${input.channel ?? ''}\0${tag}`);
       }
     }
     // A reply recorded outside any withCause() is caused by its request.
@@ -153,17 +153,20 @@ export class TraceRecorder {
     if (replyTo !== undefined) ev.replyTo = replyTo;
     if (message?.kind === 'Rlerror') ev.errno = message.ecode;
     if (input.t !== undefined) ev.t = input.t;
+    if (input.channel !== undefined) ev.channel = input.channel;
     const rec = this.record<P9Event>(ev);
-    if (direction === 'request') this.p9ByTag.set(tag, rec);
+    if (direction === 'request') this.p9ByTag.set(`${input.channel ?? ''}\0${tag}`, rec);
     return rec;
   }
 
   /** A proxy frame; replies are linked to the last request (the protocol is one-at-a-time). */
   proxy(input: EventInput<ProxyEvent>): ProxyEvent {
-    const extra: Partial<ProxyEvent> = {};
-    if (input.direction === 'reply' && input.replyTo === undefined && this.lastProxyRequest) extra.replyTo = this.lastProxyRequest.id;
-    const rec = this.record<ProxyEvent>({ ...input, ...extra } as EventInput<ProxyEvent>);
-    this.lastProxyRequest = rec.direction === 'request' ? rec : undefined;
+    const key = input.channel ?? '';
+    const open = this.lastProxyRequest.get(key);
+    if (input.direction === 'reply' && input.replyTo === undefined && open) (input as Partial<ProxyEvent>).replyTo = open.id;
+    const rec = this.record<ProxyEvent>(input);
+    if (rec.direction === 'request') this.lastProxyRequest.set(key, rec);
+    else this.lastProxyRequest.delete(key);
     return rec;
   }
 

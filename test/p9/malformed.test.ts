@@ -109,3 +109,11 @@ describe('describe tree ↔ bytes', () => {
     expect(leaves.at(-1)!.node).toMatchObject({ start: 35, end: 37, value: 'ab', display: '"ab"' });
   });
 });
+
+describe('trailing bytes accepted like QEMU', () => {
+  it('appear as a (trailing) node so the tree still tiles the message', () => {
+    const d = describeMessage(h('0c000000 78 0100 01000000 ee'), { allowTrailing: true });
+    expect(d.message).toEqual({ kind: 'Tclunk', tag: 1, fid: 1 });
+    expect(d.tree.children!.at(-1)).toMatchObject({ name: '(trailing)', start: 11, end: 12, display: '1 ignored byte' });
+  });
+});

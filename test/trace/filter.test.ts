@@ -37,3 +37,15 @@ describe('trace filters', () => {
     expect(err('kind:')).toMatchObject({ code: 'FILTER_BAD_VALUE', column: 6 });
   });
 });
+
+describe('channel filter', () => {
+  it('selects p9/proxy events by session; - is the unnamed one', async () => {
+    const { TraceRecorder: R } = await import('../../sim/trace/index.ts');
+    const r = new R();
+    r.p9({ lane: 'guest', message: { kind: 'Tclunk', tag: 1, fid: 1 } });
+    r.p9({ lane: 'guest', channel: 'fs1', message: { kind: 'Tclunk', tag: 1, fid: 1 } });
+    r.note('qemu', 'n', 't', 's');
+    expect(filterEvents(r.events, parseFilter('channel:fs1')).map((e) => e.id)).toEqual([2]);
+    expect(filterEvents(r.events, parseFilter('channel:-')).map((e) => e.id)).toEqual([1]);
+  });
+});

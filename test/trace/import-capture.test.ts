@@ -125,3 +125,20 @@ describe('importCapture robustness (fast-check, fixed seed)', () => {
     }), { seed: 9, numRuns: 200 });
   });
 });
+
+describe('several 9P sessions (channels)', () => {
+  it('tags are matched per channel, each channel is its own TCP stream, and import keeps them apart', () => {
+    const r = new TraceRecorder({ tickNs: 10 });
+    // Two devices use the same tag at the same time.
+    const a = r.p9({ lane: 'guest', channel: 'fs0', message: { kind: 'Tclunk', tag: 1, fid: 1 } });
+    const b = r.p9({ lane: 'guest', channel: 'fs1', message: { kind: 'Tclunk', tag: 1, fid: 2 } });
+    const rb = r.p9({ lane: 'qemu', channel: 'fs1', message: { kind: 'Rclunk', tag: 1 } });
+    const ra = r.p9({ lane: 'qemu', channel: 'fs0', message: { kind: 'Rlerror', tag: 1, ecode: 9 } });
+    expect([ra.replyTo, rb.replyTo]).toEqual([a.id, b.id]);
+    expect(rb.fids).toEqual([2]);
+    const { events } = importCapture(exportPcapng(r.events));
+    expect(events.map((e) => [e.msgType, e.channel, e.replyTo])).toEqual([
+      ['Tclunk', undefined, undefined], ['Tclunk', '192.0.2.2:40566', undefined], ['Rclunk', '192.0.2.2:40566', 2], ['Rlerror', undefined, 1],
+    ]);
+  });
+});
