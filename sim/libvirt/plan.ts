@@ -187,7 +187,7 @@ export function planLaunch(xml: string, opts: PlanOptions): PlanResult {
   } else {
     if (variant === 'corrected') notes.push({ id: 'variant-ignored', kind: 'info', source: 'docs/libvirt.md §6', text: 'The patch variant does not apply to libvirt 9.0, which has no proxy driver.' });
     try {
-      const out = buildModernCommandLine({ dom, caps: caps.flags, qemu: qv, emulator, host, embedRoot: opts.embedRoot });
+      const out = buildModernCommandLine({ dom, caps: caps.flags, qemu: qv, emulator, host, embedRoot: opts.embedRoot, firstFreeFd: opts.firstFreeFd });
       env = out.env;
       qemuWords = out.qemu.words;
       origins = out.qemu.origins;

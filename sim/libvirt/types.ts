@@ -28,7 +28,8 @@ export interface PlanOptions {
   host?: 'libvirtd' | 'xml2argv-test' | 'domxml-to-native';
   /** Extension: the embed root of `qemu:///embed?root=DIR` (9.0, host 'domxml-to-native'). */
   embedRoot?: string;
-  /** Extension: the lowest free fd in libvirtd when the command line is built (default 24, libvirt.md §4.3). */
+  /** Extension: the lowest free fd of the process building the command line: libvirtd's socketpair for
+   *  the proxy patch (default 24, libvirt.md §4.3); virsh's tap fds in 9.0 domxml-to-native (default 5). */
   firstFreeFd?: number;
   /** Extension: where the helper binary really is on the simulated host (default: from the QEMU version). */
   helperInstalledAt?: string;

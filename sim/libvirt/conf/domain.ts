@@ -170,5 +170,14 @@ export function parseDomain(root: XmlElement, era: Era): DomainDef {
         break;
     }
   }
+  if (era === '9.0') {
+    // virDomainDeviceBootParseXML keeps a table of used orders (observed: wins over the validation errors).
+    const seen = new Set<number>();
+    for (const f of dom.filesystems) {
+      if (f.bootIndex === undefined) continue;
+      if (seen.has(f.bootIndex)) throw new LibvirtError('CONFIG_UNSUPPORTED', `boot order '${f.bootIndex}' used for more than one device`, f.spans.boot);
+      seen.add(f.bootIndex);
+    }
+  }
   return dom;
 }

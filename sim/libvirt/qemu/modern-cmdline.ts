@@ -20,6 +20,8 @@ export interface ModernBuildInput {
   emulator: string;
   host: 'libvirtd' | 'domxml-to-native' | 'xml2argv-test';
   embedRoot?: string;
+  /** The lowest free fd of the process building the line (domxml-to-native's tap fds start there). */
+  firstFreeFd?: number;
 }
 
 export interface ModernBuildOutput {
@@ -98,7 +100,7 @@ export function buildModernCommandLine(inp: ModernBuildInput): ModernBuildOutput
   q.add('-no-user-config');
   q.add('-nodefaults');
   q.addAll('-chardev', inp.host === 'domxml-to-native'
-    ? `socket,id=charmonitor,path=${domDir}/monitor.sock,server=on,wait=off`
+    ? `socket,id=charmonitor,path=${escapeComma(`${domDir}/monitor.sock`)},server=on,wait=off`
     // A running daemon pre-opens the monitor socket and passes it (fixtures/…/fs9p.x86_64-latest.args).
     : 'socket,id=charmonitor,fd=1729,server=on,wait=off');
   q.addAll('-mon', 'chardev=charmonitor,id=monitor,mode=control');
@@ -111,7 +113,10 @@ export function buildModernCommandLine(inp: ModernBuildInput): ModernBuildOutput
   }
 
   // Disks: node names count down (the first disk has the highest number); the first disk boots.
-  const bootDisk = (dom.bootDevs.length === 0 || dom.bootDevs.includes('hd')) ? 0 : -1;
+  // <os><boot dev='hd'/> (added by post-parse when nothing sets a boot order) becomes bootindex 1 on
+  // the first disk; a per-device <boot order> anywhere disables that (observed with virsh 9.0).
+  const perDeviceBoot = dom.filesystems.some((f) => f.bootIndex !== undefined);
+  const bootDisk = !perDeviceBoot && (dom.bootDevs.length === 0 || dom.bootDevs.includes('hd')) ? 0 : -1;
   dom.disks.forEach((d, i) => {
     const n = dom.disks.length - i;
     const storage: Record<string, unknown> = { driver: d.type === 'block' ? 'host_device' : 'file', filename: d.src, 'node-name': `libvirt-${n}-storage`, 'auto-read-only': true, discard: 'unmap' };
@@ -128,11 +133,14 @@ export function buildModernCommandLine(inp: ModernBuildInput): ModernBuildOutput
     q.addAll('-device', JSON.stringify(dev));
   });
 
+  // qemuAssignDeviceFSAlias: "fs%d" with one more than the highest fsN alias so far; user aliases
+  // ("ua-…") do not count (observed: ua-share, then fs0).
+  let nextFs = 0;
   dom.filesystems.forEach((fs, i) => {
-    const alias = fs.userAlias ?? `fs${i}`;
+    const alias = fs.userAlias ?? `fs${nextFs++}`;
     if (fs.fsdriver === 'virtiofs') {
       q.add('-chardev', fs.spans.element);
-      q.add(`socket,id=chr-vu-${alias},path=${fs.sock ?? `${domDir}/${alias}-fs.sock`}`, fs.spans.sock ?? fs.spans.src);
+      q.add(`socket,id=chr-vu-${alias},path=${escapeComma(fs.sock ?? `${domDir}/${alias}-fs.sock`)}`, fs.spans.sock ?? fs.spans.src);
       q.add('-device', fs.spans.element);
       q.add(buildVirtiofsDevice(fs, alias, pci.fs[i]!, json), fs.spans.element);
       return;
@@ -144,8 +152,10 @@ export function buildModernCommandLine(inp: ModernBuildInput): ModernBuildOutput
   });
 
   dom.nets.forEach((n, i) => {
-    // domxml-to-native replaces every interface with a tap whose fd numbers start at 5 (observed).
-    q.addAll('-netdev', JSON.stringify({ type: 'tap', fd: String(5 + i), id: `hostnet${i}` }));
+    // domxml-to-native turns every interface into a tap and opens one descriptor per NIC: the numbers
+    // are virsh's lowest free fds — 5 in the recorded oracle (case 45), 4 when virsh is spawned with
+    // only stdin/stdout/stderr open (observed in test/libvirt's differential run).
+    q.addAll('-netdev', JSON.stringify({ type: 'tap', fd: String((inp.firstFreeFd ?? 5) + i), id: `hostnet${i}` }));
     const model = n.model ?? 'rtl8139';
     const mac = n.mac ?? `52:54:00:00:00:${(i + 1).toString(16).padStart(2, '0')}`;
     q.addAll('-device', JSON.stringify({ driver: model === 'virtio' ? 'virtio-net-pci' : model, netdev: `hostnet${i}`, id: `net${i}`, mac, ...pciAddressProps(pci.nets[i]!) }));

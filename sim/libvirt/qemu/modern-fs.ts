@@ -14,7 +14,16 @@ import { QEMU_FSDEV_HOST_PREFIX } from './legacy-fs.ts';
 export function validateModernFs(fs: FsDef, dom: DomainDef, caps: Set<CapName>, privileged = true): void {
   const sp = fs.spans;
   const unsupported = (msg: string, span = sp.element) => new LibvirtError('CONFIG_UNSUPPORTED', msg, span);
+  // virDomainFSDefValidate (generic) runs before the QEMU driver's checks for the same device
+  // (observed: a block filesystem without target reports the missing target).
+  if (fs.dst === undefined) throw new LibvirtError('NO_TARGET', fs.src ?? fs.sock ?? '', sp.element);
+  // Order observed with virsh 9.0 (test/libvirt differential run): boot order, type, fmode/dmode,
+  // then the driver switch (handle needs passthrough), multidevs, and the virtiofs block.
+  if (fs.bootIndex !== undefined && fs.fsdriver !== 'virtiofs') throw unsupported('boot order is only supported for virtiofs', sp.boot);
   if (fs.type !== 'mount') throw unsupported('only supports mount filesystem type', sp.type);
+  if ((fs.fmode || fs.dmode) && fs.accessmode !== 'mapped') {
+    throw unsupported('fmode and dmode must be used with accessmode=mapped', sp.fmode ?? sp.dmode);
+  }
   switch (fs.fsdriver) {
     case 'default': case 'path': case 'virtiofs': break;
     case 'handle':
@@ -24,15 +33,15 @@ export function validateModernFs(fs: FsDef, dom: DomainDef, caps: Set<CapName>, 
       throw unsupported('Filesystem driver type not supported', sp.driverType);
   }
   if (fs.multidevs !== 'default' && !caps.has('fsdev.multidevs')) throw unsupported('multidevs is not supported with this QEMU binary', sp.multidevs);
-  if ((fs.fmode || fs.dmode) && fs.accessmode !== 'mapped') {
-    throw unsupported('fmode and dmode must be used with accessmode=mapped', sp.fmode ?? sp.dmode);
-  }
-  if (fs.bootIndex !== undefined && fs.fsdriver !== 'virtiofs') throw unsupported('boot order is only supported for virtiofs', sp.boot);
   if (fs.fsdriver === 'virtiofs') {
-    if (fs.readonly) throw unsupported('virtiofs does not yet support read-only mode', sp.readonly);
-    if (!privileged && fs.sock === undefined) throw unsupported('virtiofs is not yet supported in session mode');
-    if (fs.accessmode !== 'passthrough') throw unsupported('virtiofs only supports passthrough accessmode', sp.accessmode);
-    if (fs.wrpolicy !== 'default') throw unsupported('virtiofs does not support wrpolicy', sp.wrpolicy);
+    // These four concern the virtiofsd libvirt would start; with <source socket> the daemon is the
+    // user's and 9.0 skips them (observed: socket + readonly / mapped / wrpolicy are accepted).
+    if (fs.sock === undefined) {
+      if (fs.readonly) throw unsupported('virtiofs does not yet support read-only mode', sp.readonly);
+      if (!privileged) throw unsupported('virtiofs is not yet supported in session mode');
+      if (fs.accessmode !== 'passthrough') throw unsupported('virtiofs only supports passthrough accessmode', sp.accessmode);
+      if (fs.wrpolicy !== 'default') throw unsupported('virtiofs does not support wrpolicy', sp.wrpolicy);
+    }
     if (fs.model !== 'default') throw unsupported('virtiofs does not support model', sp.model);
     if (fs.format !== undefined && fs.format !== 'none') throw unsupported('virtiofs does not support format', sp.driver);
     if (!caps.has('vhost-user-fs')) throw unsupported('virtiofs is not supported with this QEMU binary', sp.driverType);
