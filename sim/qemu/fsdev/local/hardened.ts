@@ -49,9 +49,9 @@ export interface LocalDriverOptions {
   /** CVE-2017-7493 fix (QEMU 2.10): .virtfs_metadata names refused with EINVAL. */
   metadataNamesRefused: boolean;
   /**
-   * d06a9d843fb6 "9pfs: fix regression regarding CVE-2023-2861" (9.2; stable 9.1.3 and, inferred from
-   * the same stable batch, 7.2.16): O_PATH opens skip the special-file check. Before it, every
-   * passthrough mknod of a FIFO/device/socket fails with ENXIO in fchmodat_nofollow (QEMU issue 2337).
+   * d06a9d843fb6 "9pfs: fix regression regarding CVE-2023-2861" (9.2; stable 9.1.3): O_PATH opens skip
+   * the special-file check. Before it, every passthrough mknod of a FIFO/device/socket fails with ENXIO
+   * in fchmodat_nofollow (QEMU issue 2337) — observed on Debian's 7.2.22 (real-qemu.test.ts).
    */
   oPathExempt?: boolean;
 }

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Drive the REAL qemu-system-x86_64's virtio-9p-pci device through qtest, without a guest.
+
+A JSON-lines shim for differential tests (test/qemu-server/real-qemu.test.ts). QEMU runs with
+`-accel qtest -qtest stdio`; this script plays the guest driver: it finds the legacy virtio-9p PCI
+function, sets up one virtqueue in guest RAM and submits 9P2000.L messages as an out+in descriptor
+pair, polling the used ring (virtio 0.9.5 legacy interface, as QEMU's libqos does).
+
+argv: JSON config {"qemu": path, "args": [...fsdev/device args...], "helper": null | {"path","export","version"}}
+stdin: one JSON object per line {"hex": "<9P message>"}; stdout: {"hex": "<reply>"} or {"error": "..."}.
+For proxy: a socketpair is made here; the real helper gets one end as -f, QEMU the other as sock_fd.
+"""
+import json, os, socket, subprocess, sys, time
+
+cfg = json.loads(sys.argv[1])
+pass_fds = []
+helper = None
+args = list(cfg["args"])
+if cfg.get("helper"):
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    os.set_inheritable(a.fileno(), True)
+    os.set_inheritable(b.fileno(), True)
+    helper = subprocess.Popen([cfg["helper"]["path"], "-n", "-f", str(a.fileno()), "-p", cfg["helper"]["export"]],
+                              pass_fds=[a.fileno()], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    a.close()
+    pass_fds = [b.fileno()]
+    args = [x.replace("@SOCKFD@", str(b.fileno())) for x in args]
+
+# Debian's build has no qtest accelerator: TCG with the CPU stopped (-S); the main loop still runs
+# the 9p coroutines, so the test polls the used ring with short sleeps.
+qemu = subprocess.Popen([cfg["qemu"], "-machine", "pc", "-accel", "tcg", "-S", "-qtest", "stdio", "-nodefaults",
+                         "-display", "none", "-m", "64"] + args,
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
+if pass_fds:
+    os.close(pass_fds[0])
+
+def cmd(line):
+    qemu.stdin.write((line + "\n").encode()); qemu.stdin.flush()
+    while True:
+        r = qemu.stdout.readline().decode()
+        if not r:
+            raise RuntimeError("qemu exited: " + qemu.stderr.read().decode())
+        if r.startswith("OK") or r.startswith("FAIL") or r.startswith("ERR"):
+            return r.strip()
+
+def val(r): return int(r.split()[1], 16)
+def outl(p, v): cmd("outl 0x%x 0x%x" % (p, v))
+def inl(p): return val(cmd("inl 0x%x" % p))
+def outw(p, v): cmd("outw 0x%x 0x%x" % (p, v))
+def inw(p): return val(cmd("inw 0x%x" % p))
+def outb(p, v): cmd("outb 0x%x 0x%x" % (p, v))
+def inb(p): return val(cmd("inb 0x%x" % p))
+def write(addr, data):
+    if data: cmd("write 0x%x 0x%x 0x%s" % (addr, len(data), data.hex()))
+def read(addr, n):
+    r = cmd("read 0x%x 0x%x" % (addr, n)).split()[1]
+    return bytes.fromhex(r[2:])
+def u16(v): return v.to_bytes(2, "little")
+def u32(v): return v.to_bytes(4, "little")
+def u64(v): return v.to_bytes(8, "little")
+
+def cfg_addr(dev, reg): return 0x80000000 | (dev << 11) | reg
+dev = None
+for d in range(32):
+    outl(0xcf8, cfg_addr(d, 0)); idw = inl(0xcfc)
+    if idw & 0xffff == 0x1af4 and (idw >> 16) == 0x1009:
+        dev = d; break
+if dev is None:
+    print(json.dumps({"error": "no virtio-9p-pci function: " + qemu.stderr.read1(4096).decode() if qemu.poll() is not None else "no virtio-9p-pci function"})); sys.exit(1)
+IO = 0xc000
+outl(0xcf8, cfg_addr(dev, 0x10)); outl(0xcfc, IO | 1)
+outl(0xcf8, cfg_addr(dev, 0x04)); cmdreg = inl(0xcfc) & 0xffff; outl(0xcf8, cfg_addr(dev, 0x04)); outl(0xcfc, cmdreg | 0x5)
+outb(IO + 18, 0); outb(IO + 18, 1); outb(IO + 18, 1 | 2)
+feat = inl(IO + 0); outl(IO + 4, feat & 1)   # VIRTIO_9P_MOUNT_TAG only
+outw(IO + 14, 0); N = inw(IO + 12)
+RING = 0x100000
+DESC, AVAIL = RING, RING + 16 * N
+USED = (AVAIL + 6 + 2 * N + 4095) & ~4095
+write(RING, bytes(USED + 6 + 8 * N - RING))
+outl(IO + 8, RING >> 12)
+outb(IO + 18, 1 | 2 | 4)
+REQ, RSP, RSPLEN = 0x200000, 0x300000, 0x20000
+avail_idx = 0
+used_idx = 0
+
+def submit(req):
+    global avail_idx, used_idx
+    write(REQ, req)
+    write(DESC, u64(REQ) + u32(len(req)) + u16(1) + u16(1) + u64(RSP) + u32(RSPLEN) + u16(2) + u16(0))
+    write(AVAIL + 4 + 2 * (avail_idx % N), u16(0))
+    avail_idx = (avail_idx + 1) & 0xffff
+    write(AVAIL + 2, u16(avail_idx))
+    outw(IO + 16, 0)
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        idx = int.from_bytes(read(USED + 2, 2), "little")
+        if idx != used_idx:
+            e = read(USED + 4 + 8 * (used_idx % N), 8)
+            used_idx = (used_idx + 1) & 0xffff
+            n = int.from_bytes(e[4:8], "little")
+            return read(RSP, n)
+        time.sleep(0.002)
+    return None
+
+for line in sys.stdin:
+    line = line.strip()
+    if not line: continue
+    m = json.loads(line)
+    r = submit(bytes.fromhex(m["hex"]))
+    print(json.dumps({"hex": r.hex()} if r is not None else {"error": "no reply within 5 s"}), flush=True)
+
+qemu.stdin.close(); qemu.kill(); qemu.wait()
+if helper:
+    helper.kill(); helper.wait()
