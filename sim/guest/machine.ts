@@ -13,6 +13,7 @@ import type { TraceRecorder } from '../trace/recorder.ts';
 import type { GuestCallEvent } from '../trace/event.ts';
 import { KernelOs } from '../shell/kernel-os.ts';
 import { Shell, type CommandFn } from '../shell/shell.ts';
+import type { ShellOs } from '../shell/os.ts';
 import type { Job } from '../shell/job.ts';
 import { loadTree } from '../scenario/tree.ts';
 import type { TreeEntry } from '../scenario/types.ts';
@@ -59,6 +60,8 @@ export class GuestMachine {
   readonly mountPoint: string;
   /** `mount` output (empty when the mount worked), e.g. the errno of a failed attach. */
   readonly mountError: string | null;
+  /** The running command's execve event per pid: the cause of that process's syscalls. */
+  private readonly execCause = new Map<number, number>();
 
   constructor(readonly opts: GuestOptions) {
     const ko: KernelOptions = { name: 'guest', rootFs: 'ext4', seed: opts.seed ?? 7 };
@@ -87,7 +90,9 @@ export class GuestMachine {
    * request stuck behind a frozen server parks the call (restarted when its reply is in). */
   traced<T>(proc: Process, name: string, args: Record<string, unknown>, call: () => SysResult<T>): SysResult<T> {
     const rec = this.opts.recorder;
-    const ev = rec?.record<GuestCallEvent>({ kind: 'guest-call', lane: 'guest', api: 'syscall', name, args: { pid: proc.pid, ...args } });
+    // A caller's own cause (a WASI call in progress) wins; else the command's execve.
+    const cause = rec?.currentCause() ?? this.execCause.get(proc.pid);
+    const ev = rec?.record<GuestCallEvent>({ kind: 'guest-call', lane: 'guest', api: 'syscall', name, args: { pid: proc.pid, ...args }, ...(cause !== undefined ? { cause } : {}) });
     const attempt = (): SysResult<T> => {
       if (this.session) {
         this.session.current = { fsuid: proc.cred.fsuid, fsgid: proc.cred.fsgid };
@@ -113,19 +118,37 @@ export class GuestMachine {
   shell(uid = 0, gid = 0, groups: number[] = []): Shell {
     const proc = this.kernel.spawn({ comm: 'bash', uid, gid, groups, cwd: undefined });
     const os = new KernelOs(this.kernel, proc, { machine: 'guest', wrap: (p, n, a, call) => this.traced(p, n, a, call) });
-    const console: CommandFn = (ctx, argv) => this.consoleJob(ctx.os.ids().gid, argv, ctx.out, ctx.err);
+    const console: CommandFn = (ctx, argv) => this.consoleJob(ctx.os.ids().gid, argv, ctx.out, ctx.err, ctx.os instanceof KernelOs ? ctx.os.proc.pid : proc.pid);
     // `run PATH`: a WASI program as this terminal's process (sim/wasi), its syscalls traced like the shell's.
     const run = wasiRunCommand({
       machine: () => ({ kernel: this.kernel, proc, wrap: (n, a, call) => this.traced(proc, n, a, call) }),
       ...(this.opts.recorder ? { recorder: this.opts.recorder } : {}),
     });
-    return new Shell(os, { '9p': console, run });
+    return new Shell(os, { '9p': console, run }, (cos, argv, job) => this.exec(cos, argv, job));
   }
 
-  private *consoleJob(gid: number, argv: string[], out: (s: string) => void, errOut: (s: string) => void): Job<number> {
+  /** One command of a guest terminal: an `execve` event that causes the command's syscalls. */
+  private *exec(os: ShellOs, argv: string[], job: () => Job<number>): Job<number> {
+    const rec = this.opts.recorder;
+    const pid = os instanceof KernelOs ? os.proc.pid : -1;
+    if (!rec || argv[0] === '9p') return yield* job();
+    const ev = rec.record<GuestCallEvent>({ kind: 'guest-call', lane: 'guest', api: 'syscall', name: 'execve', args: { pid, argv: argv.join(' ') } });
+    const outer = this.execCause.get(pid);
+    this.execCause.set(pid, ev.id);
+    try {
+      const status = yield* job();
+      ev.result = status;
+      return status;
+    } finally {
+      if (outer === undefined) this.execCause.delete(pid); else this.execCause.set(pid, outer);
+    }
+  }
+
+  private *consoleJob(gid: number, argv: string[], out: (s: string) => void, errOut: (s: string) => void, pid: number): Job<number> {
     if (!this.client) { errOut(`9p: ${this.mountError ?? 'no 9p device'}\n`); return 1; }
     const rec = this.opts.recorder;
-    const ev = rec?.record<GuestCallEvent>({ kind: 'guest-call', lane: 'guest', api: 'syscall', name: '9p-console', args: { argv: argv.join(' ') } });
+    // The raw console is the compromised guest kernel writing 9P messages itself (no syscall).
+    const ev = rec?.record<GuestCallEvent>({ kind: 'guest-call', lane: 'guest', api: 'syscall', name: '9p-console', args: { pid, argv: argv.join(' ') } });
     const run = (f: () => ConsoleResult) => (rec && ev ? rec.withCause(ev.id, f) : f());
     let r = run(() => runConsole(this.client!, argv, gid));
     while (r.pending) {

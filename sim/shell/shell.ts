@@ -11,6 +11,10 @@ import { parseLine, ShellSyntaxError, type SimpleCommand } from './parse.ts';
 
 export type CommandFn = (ctx: Ctx, argv: string[]) => Job<number>;
 
+/** Wraps each command that runs (builtins included): the guest records an `execve` trace event
+ * there, so a command's syscalls hang under it in the trace. */
+export type AroundCommand = (os: ShellOs, argv: string[], run: () => Job<number>) => Job<number>;
+
 export interface CommandResult {
   command: string;
   /** null only if the job never finished (still parked when the run ended). */
@@ -30,7 +34,7 @@ export class Shell {
   private cwd = '/';
   readonly commands: Map<string, CommandFn>;
 
-  constructor(readonly os: ShellOs, extra: Record<string, CommandFn> = {}) {
+  constructor(readonly os: ShellOs, extra: Record<string, CommandFn> = {}, private readonly around: AroundCommand = (_os, _argv, run) => run()) {
     this.commands = new Map(Object.entries({ ...attachCommands(), ...extra }));
   }
 
@@ -87,21 +91,33 @@ export class Shell {
       setCwd: (p) => { this.cwd = p; },
       spawn: (child, argv) => this.runSimple(child, { argv, redirects: [], column: cmd.column }, res),
     };
+    const status = yield* this.around(os, cmd.argv, () => this.dispatch(ctx, name, args, ctx.out, ctx.err));
+    // Output goes to the redirection target after the command (a real shell streams it; the file
+    // ends up with the same bytes, the trace shows one write instead of several).
+    return yield* this.finish(os, name, status, stdoutFd, stderrFd, res, () => out, () => err);
+  }
+
+  private *dispatch(ctx: Ctx, name: string, args: string[], out: (s: string) => void, err: (s: string) => void): Job<number> {
     let status: number;
     const fn = this.commands.get(name);
     if (name === 'echo') {
       let a = args;
       let nl = true;
       if (a[0] === '-n') { nl = false; a = a.slice(1); }
-      out += a.join(' ') + (nl ? '\n' : '');
+      out(a.join(' ') + (nl ? '\n' : ''));
       status = 0;
     } else if (name === 'true' || name === ':') status = 0;
     else if (name === 'false') status = 1;
     else if (name === 'setpriv') status = yield* this.setpriv(ctx, args);
     else if (fn) status = yield* fn(ctx, args);
-    else { err += `bash: ${name}: command not found\n`; status = 127; }
-    // Output goes to the redirection target after the command (a real shell streams it; the file
-    // ends up with the same bytes, the trace shows one write instead of several).
+    else { err(`bash: ${name}: command not found\n`); status = 127; }
+    return status;
+  }
+
+  private *finish(os: ShellOs, name: string, st: number, stdoutFd: number, stderrFd: number, res: CommandResult, getOut: () => string, getErr: () => string): Job<number> {
+    let status = st;
+    let out = getOut();
+    let err = getErr();
     if (stdoutFd >= 0) {
       if (out.length) {
         const w = yield* sys(os.write(stdoutFd, utf8(out)));

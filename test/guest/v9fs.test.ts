@@ -128,3 +128,24 @@ describe('the raw 9P console', () => {
     expect(sh.run('9p frob')).toMatchObject({ exit: 2, stderr: expect.stringContaining("unknown OP 'frob'") });
   });
 });
+
+describe('trace', () => {
+  it('a command is an execve event that causes its syscalls, which cause the 9P and proxy traffic', () => {
+    const { sh, rec } = boot('proxy');
+    const from = rec.size;
+    expect(sh.run('mkdir /mnt/pub/t').exit).toBe(0);
+    const evs = rec.events.slice(from);
+    const exec = evs.find((e) => e.kind === 'guest-call' && e.name === 'execve')!;
+    expect(exec).toMatchObject({ lane: 'guest', args: { argv: 'mkdir /mnt/pub/t' }, result: 0 });
+    const mk = evs.find((e) => e.kind === 'guest-call' && e.name === 'mkdir')!;
+    expect(mk.cause).toBe(exec.id);
+    const tmkdir = evs.find((e) => e.kind === 'p9' && e.msgType === 'Tmkdir')!;
+    expect(tmkdir.cause).toBe(mk.id);
+    const proxyMkdir = evs.find((e) => e.kind === 'proxy' && e.requestType === 'T_MKDIR')!;
+    let c = proxyMkdir.cause;
+    const chain: number[] = [];
+    while (c !== null) { chain.push(c); c = rec.get(c)!.cause; }
+    expect(chain).toContain(tmkdir.id);
+    expect(chain).toContain(exec.id);
+  });
+});
