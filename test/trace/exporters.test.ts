@@ -69,3 +69,27 @@ describe('Mermaid exporter', () => {
     expect(m).toContain('  G->>Q: Twalk tag…');
   });
 });
+
+describe('one-line summaries of the remaining shapes', () => {
+  it('wasi calls, signals, kills, blocked syscalls, malformed 9P, proxy fds and errors', async () => {
+    const { TraceRecorder: R, summarizeEvent, arrowOf } = await import('../../sim/trace/index.ts');
+    const { HELPER_CREDS, HELPER_CAPS } = await import('./sample.ts');
+    const r = new R();
+    const lines = [
+      r.record({ kind: 'guest-call', lane: 'guest', api: 'wasi', name: 'path_open', args: { path: 'a', size: 5n, buf: Uint8Array.of(1, 2) }, errno: 2 }),
+      r.record({ kind: 'process', lane: 'helper', action: 'signal', pid: 5, comm: 'virtfs-proxy-he', signal: 'SIGABRT' }),
+      r.record({ kind: 'process', lane: 'helper', action: 'exit', pid: 5, comm: 'virtfs-proxy-he', signal: 'SIGABRT' }),
+      r.syscall({ kind: 'syscall', lane: 'helper', pid: 5, comm: 'virtfs-proxy-he', creds: HELPER_CREDS, caps: HELPER_CAPS, root: '/', cwd: '/', name: 'openat', args: { path: '/fifo' }, blocked: { on: 'fifo-open-reader', what: '/fifo' } }),
+      r.p9({ lane: 'guest', bytes: Uint8Array.of(7, 0, 0, 0, 0xff, 1, 0) }),
+      r.proxy({ kind: 'proxy', lane: 'helper', to: 'qemu', direction: 'reply', requestType: 'T_OPEN', fields: { status: -13 }, errno: 13, bytes: new Uint8Array(0), fds: [{ fd: 9, refersTo: '/hello.txt (O_RDONLY)' }] }),
+    ].map((e) => `${arrowOf(e)} | ${summarizeEvent(e)}`);
+    expect(lines).toEqual([
+      'guest | wasi path_open(path="a", size=5, buf=<2 bytes>) = -1 ENOENT',
+      'helper | signal SIGABRT to pid 5 virtfs-proxy-he',
+      'helper | exit pid 5 virtfs-proxy-he killed by SIGABRT',
+      'helper → host | openat(path="/fifo") blocks on fifo-open-reader (/fifo)',
+      'guest → qemu | malformed 7-byte message: type 255: type at byte 4: 255 is not a 9P2000.L message type',
+      'helper → qemu | reply to T_OPEN status=-13 (EACCES) fds 9=/hello.txt (O_RDONLY)',
+    ]);
+  });
+});
