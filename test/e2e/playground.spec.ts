@@ -196,6 +196,15 @@ test.describe('layout and accessibility', () => {
       await page.getByTestId('share-button').click();
       await expect(page.getByTestId('share-dialog')).toBeVisible();
       expect(await axeViolations(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      // The trace tab with an event selected (table, diagram, fields and bytes).
+      await setXml(page, PROXY_XML);
+      await page.getByTestId('variant-picker').selectOption('corrected');
+      await page.getByTestId('tab-trace').click();
+      await page.getByTestId('trace-filter').fill('kind:proxy');
+      await page.getByTestId('trace-table').locator('.row').first().click();
+      await expect(page.getByTestId('hex-view')).toBeVisible();
+      expect(await axeViolations(page)).toEqual([]);
     });
   }
 });

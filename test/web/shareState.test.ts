@@ -14,7 +14,7 @@ const state: ShareState = {
   era: '0.10.2',
   variant: 'as-posted',
   qemuVersion: '7.2',
-  view: { layout: 'columns', split: 0.5 },
+  view: { layout: 'columns', split: 0.5, tab: 'plan' },
 };
 
 function reason(fragment: string): string {
@@ -43,7 +43,7 @@ describe('share link round trip', () => {
   it('round-trips arbitrary XML text, including non-BMP characters and quotes (300 seeded runs)', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('0.10.2', '9.0' as const),
       fc.double({ min: 0.15, max: 0.85, noNaN: true }), (xml, era, split) => {
-        const s: ShareState = { ...state, xml, era, view: { layout: 'rows', split } };
+        const s: ShareState = { ...state, xml, era, view: { layout: 'rows', split, tab: 'trace' } };
         expect(decodeShareFragment(encodeShareFragment(s))).toEqual(s);
       }), { numRuns: 300, seed: 5 });
   });
@@ -58,7 +58,12 @@ describe('share link round trip', () => {
 describe('older links are migrated', () => {
   it('reads a v1 link (no view, `qemu` key) as v2 with the default view', () => {
     const v1 = encodeRawFragment(1, { xml: '<domain/>', era: '9.0', variant: 'corrected', qemu: '5.0' });
-    expect(decodeShareFragment(v1)).toEqual({ xml: '<domain/>', era: '9.0', variant: 'corrected', qemuVersion: '5.0', view: { layout: 'columns', split: 0.5 } });
+    expect(decodeShareFragment(v1)).toEqual({ xml: '<domain/>', era: '9.0', variant: 'corrected', qemuVersion: '5.0', view: { layout: 'columns', split: 0.5, tab: 'plan' } });
+  });
+  it('reads a v2 link made before the optional view.tab key existed', () => {
+    const old = encodeRawFragment(2, { ...state, view: { layout: 'rows', split: 0.3 } });
+    expect(decodeShareFragment(old)!.view).toEqual({ layout: 'rows', split: 0.3, tab: 'plan' });
+    expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, view: { layout: 'rows', split: 0.3, tab: 'hex' } }))).toThrow(/state\.view\.tab must be one of "plan", "trace"/);
   });
   it('validates a v1 link in its own format (a v2-shaped body under version 1 is refused)', () => {
     const wrong = encodeRawFragment(1, { xml: '<domain/>', era: '9.0', variant: 'corrected', qemuVersion: '5.0', view: { layout: 'columns', split: 0.5 } });

@@ -21,11 +21,14 @@ export interface ShareState {
   era: Era;
   variant: Variant;
   qemuVersion: string;
-  view: { layout: PaneLayout; split: number };
+  view: { layout: PaneLayout; split: number; tab: RightTab };
 }
 
+/** The right pane's tab. Added within v2 as an optional key (absent = 'plan'), so earlier v2 links stay valid. */
+export type RightTab = 'plan' | 'trace';
+
 export const SHARE_FORMAT_VERSION = 2;
-export const DEFAULT_VIEW: ShareState['view'] = { layout: 'columns', split: 0.5 };
+export const DEFAULT_VIEW: ShareState['view'] = { layout: 'columns', split: 0.5, tab: 'plan' };
 
 /** Limits: far above any real domain XML, far below what could hurt the page. */
 export const MAX_FRAGMENT_CHARS = 200_000;
@@ -183,7 +186,11 @@ function validateV2(raw: unknown): ShareState {
     era: oneOf(o, 'era', 'state', ['0.10.2', '9.0'] as const),
     variant: oneOf(o, 'variant', 'state', ['as-posted', 'corrected'] as const),
     qemuVersion: qemuVersionField(o, 'qemuVersion', 'state'),
-    view: { layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const), split: split as number },
+    view: {
+      layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const),
+      split: split as number,
+      tab: view['tab'] === undefined ? 'plan' : oneOf(view, 'tab', 'state.view', ['plan', 'trace'] as const),
+    },
   };
 }
 

@@ -51,40 +51,51 @@ export class SimClient {
 }
 
 /**
- * Plans the newest (xml, options) only. `submit` never blocks; `onOutcome` is called with the outcome
- * of the newest submission only: intermediate submissions that were overtaken are never sent, and a
- * reply that arrives after a newer submission is dropped.
+ * Runs the newest job only: at most one request in flight, submissions overtaken while it runs are
+ * never sent, and a result that arrives after a newer submission is dropped. `onResult` sees only
+ * results for the newest submission.
  */
-export class LatestPlanner {
+export class LatestOnly<Job, Result> {
   #inFlight = false;
-  #queued: { xml: string; opts: PlanOptions } | null = null;
+  #queued: Job | null = null;
   #generation = 0;
-  /** Replies dropped as stale: shown nowhere, counted for the tests. */
+  /** Results dropped as stale: shown nowhere, counted for the tests. */
   dropped = 0;
-  constructor(private readonly client: SimClient, private readonly onOutcome: (o: PlanOutcome) => void) {}
+  constructor(private readonly run: (job: Job) => Promise<Result>, private readonly onResult: (job: Job, r: Result) => void) {}
 
-  submit(xml: string, opts: PlanOptions): void {
+  submit(job: Job): void {
     this.#generation++;
-    this.#queued = { xml, opts };
+    this.#queued = job;
     if (!this.#inFlight) this.#pump();
   }
 
   #pump(): void {
     const job = this.#queued;
-    if (!job) return;
+    if (job === null) return;
     this.#queued = null;
     this.#inFlight = true;
     const generation = this.#generation;
-    void this.client.request({ kind: 'plan', xml: job.xml, opts: job.opts }).then((reply) => {
+    void this.run(job).then((r) => {
       this.#inFlight = false;
-      if (generation !== this.#generation) {
-        this.dropped++;
-      } else if (reply.kind === 'plan') {
-        this.onOutcome({ kind: 'plan', xml: job.xml, opts: job.opts, result: reply.result });
-      } else if (reply.kind === 'crash') {
-        this.onOutcome({ kind: 'crash', xml: job.xml, opts: job.opts, message: reply.message });
-      }
+      if (generation !== this.#generation) this.dropped++;
+      else this.onResult(job, r);
       this.#pump();
     });
   }
+}
+
+/** Plans the newest (xml, options) only (LatestOnly over `plan` requests). */
+export class LatestPlanner {
+  readonly #latest: LatestOnly<{ xml: string; opts: PlanOptions }, SimReply>;
+  constructor(client: SimClient, onOutcome: (o: PlanOutcome) => void) {
+    this.#latest = new LatestOnly(
+      (job) => client.request({ kind: 'plan', xml: job.xml, opts: job.opts }),
+      (job, reply) => {
+        if (reply.kind === 'plan') onOutcome({ kind: 'plan', xml: job.xml, opts: job.opts, result: reply.result });
+        else if (reply.kind === 'crash') onOutcome({ kind: 'crash', xml: job.xml, opts: job.opts, message: reply.message });
+      },
+    );
+  }
+  get dropped(): number { return this.#latest.dropped; }
+  submit(xml: string, opts: PlanOptions): void { this.#latest.submit({ xml, opts }); }
 }

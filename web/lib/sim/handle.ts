@@ -4,11 +4,17 @@
 import { planLaunch } from '../../../sim/libvirt/index.ts';
 import type { SimReply, SimRequest } from './protocol.ts';
 
-export function handleSimRequest(req: SimRequest): SimReply {
+export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
   try {
     switch (req.kind) {
       case 'plan':
         return { id: req.id, kind: 'plan', result: planLaunch(req.xml, req.opts) };
+      case 'launch-trace': {
+        // The whole lab (host kernel, helper, QEMU) is a separate chunk, fetched on the first trace:
+        // planning alone, which the page needs at once, stays small and starts fast.
+        const { launchTrace } = await import('./launchTrace.ts');
+        return { id: req.id, kind: 'launch-trace', result: launchTrace(req.xml, req.opts) };
+      }
     }
   } catch (e) {
     return { id: req.id, kind: 'crash', message: e instanceof Error ? `${e.message}` : String(e) };

@@ -4,6 +4,6 @@ import { handleSimRequest } from './handle.ts';
 import type { SimRequest } from './protocol.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-scope.onmessage = (ev: MessageEvent<SimRequest>) => {
-  scope.postMessage(handleSimRequest(ev.data));
+scope.onmessage = async (ev: MessageEvent<SimRequest>) => {
+  scope.postMessage(await handleSimRequest(ev.data));
 };

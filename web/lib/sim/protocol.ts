@@ -2,11 +2,14 @@
 // it, so the page can drop replies to requests it has since superseded (the Svelte REPL's idiom,
 // style.md §4.2). Plain structured-cloneable data only: PlanResult is JSON-shaped by contract.
 import type { PlanOptions, PlanResult } from '../../../sim/libvirt/index.ts';
+import type { LaunchTraceResult } from './launchTrace.ts';
 
 export type SimRequest =
-  | { id: number; kind: 'plan'; xml: string; opts: PlanOptions };
+  | { id: number; kind: 'plan'; xml: string; opts: PlanOptions }
+  | { id: number; kind: 'launch-trace'; xml: string; opts: PlanOptions };
 
 export type SimReply =
   | { id: number; kind: 'plan'; result: PlanResult }
+  | { id: number; kind: 'launch-trace'; result: LaunchTraceResult }
   /** The simulator threw (a bug, not a user error: user errors are `ok:false` plan results). */
   | { id: number; kind: 'crash'; message: string };

@@ -26,8 +26,8 @@ export class PageTransport implements SimTransport {
   #listeners: ((reply: SimReply) => void)[] = [];
   #handler = import('./handle.ts');
   post(req: SimRequest): void {
-    void this.#handler.then(({ handleSimRequest }) => {
-      const reply = handleSimRequest(req);
+    void this.#handler.then(async ({ handleSimRequest }) => {
+      const reply = await handleSimRequest(req);
       for (const l of this.#listeners) l(reply);
     });
   }

@@ -33,6 +33,8 @@ export class Playground {
   /** Pane arrangement (travels in share links). */
   layout = $state<PaneLayout>(DEFAULT_VIEW.layout);
   split = $state(DEFAULT_VIEW.split);
+  /** The right pane's tab. */
+  tab = $state<'plan' | 'trace'>(DEFAULT_VIEW.tab);
   /** False until the initial XML (share link or the simulator's default) is in place. */
   loaded = $state(false);
 
@@ -73,13 +75,14 @@ export class Playground {
   }
 
   get shareState(): ShareState {
-    return { ...this.inputs, view: { layout: this.layout, split: this.split } };
+    return { ...this.inputs, view: { layout: this.layout, split: this.split, tab: this.tab } };
   }
 
   applyShareState(s: ShareState): void {
     this.setInputs(s);
     this.layout = s.view.layout;
     this.split = s.view.split;
+    this.tab = s.view.tab;
   }
 
   /** Is the outcome for exactly the current inputs? (Otherwise a newer request is on its way.) */
