@@ -6,7 +6,7 @@
 // timestamps, st_gen, statfs counters, readdir order and offsets).
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, utimesSync, lutimesSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, utimesSync, lutimesSync, rmSync, chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
@@ -61,7 +61,7 @@ function simKernel(): Kernel {
 
 type Driver = 'local' | 'proxy';
 
-function runReal(driver: Driver, msgs: Uint8Array[]): (P9Message | string)[] {
+function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void): (P9Message | string)[] {
   const base = realTree();
   try {
     const exp = join(base, 'export');
@@ -71,6 +71,7 @@ function runReal(driver: Driver, msgs: Uint8Array[]): (P9Message | string)[] {
     const input = msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n';
     const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`qtest shim failed (${r.status}): ${r.stderr}`);
+    inspect?.(base);
     return r.stdout.trim().split('\n').map((l) => {
       const j = JSON.parse(l) as { hex?: string; error?: string };
       return j.hex ? decodeMessage(Uint8Array.from(Buffer.from(j.hex, 'hex'))) : `error: ${j.error}`;
@@ -220,4 +221,48 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
       console.log(`real-QEMU differential (${driver}): ${steps} requests compared`);
     }, 300_000);
   }
+
+  it('proxy: `touch -m` rewrites atime too (T_UTIME nsec slot, proxy-protocol.md §5.1) — observed on the real pair', () => {
+    const reqs: Req[] = [...PRELUDE,
+      { kind: 'Twalk', fid: 0, newfid: 1, wnames: ['hello.txt'] },
+      { kind: 'Tsetattr', fid: 1, valid: 0x20 | 0x100, ...noSet, mtime_sec: 1700000000n, mtime_nsec: 500000000n }];
+    let atime: bigint | undefined;
+    let mtime: bigint | undefined;
+    const real = runReal('proxy', encodeAll(reqs), (base) => {
+      const st = statSync(join(base, 'export', 'hello.txt'), { bigint: true });
+      atime = st.atimeNs;
+      mtime = st.mtimeNs;
+    });
+    expect(real.map((m) => (typeof m === 'string' ? m : m.kind))).toEqual(['Rversion', 'Rattach', 'Rwalk', 'Rsetattr']);
+    expect(mtime).toBe(1700000000500000000n);
+    console.log(`real proxy touch -m: atime became ${atime} ns`);
+    // The nanosecond slot of atime carries mtime's nanoseconds; atime's seconds were 0 on this
+    // binary (the uninitialised `times[0].tv_sec` of v9fs_setattr happened to be 0).
+    expect(atime).toBe(500000000n);
+    // The simulator: atime = (uninitialised tv_sec → 0 here, mtime nsec).
+    const k = simKernel();
+    const lab = launchLab(proxySpec({ exportPath: '/srv/export' }), { kernel: k, qemuVersion: '7.2', qemuUser: { uid: 0, gid: 0 } });
+    for (const m of encodeAll(reqs)) lab.transport().submit(m);
+    const st = k.lstat(k.init, '/srv/export/hello.txt');
+    expect(st.ok && st.value.atime).toEqual({ sec: 0, nsec: 500000000 });
+  }, 60_000);
+  it('local: `touch -m` leaves atime alone (UTIME_OMIT) — observed', () => {
+    const reqs: Req[] = [...PRELUDE,
+      { kind: 'Twalk', fid: 0, newfid: 1, wnames: ['hello.txt'] },
+      { kind: 'Tsetattr', fid: 1, valid: 0x20 | 0x100, ...noSet, mtime_sec: 1700000000n, mtime_nsec: 500000000n }];
+    let atime: bigint | undefined;
+    runReal('local', encodeAll(reqs), (base) => { atime = statSync(join(base, 'export', 'hello.txt'), { bigint: true }).atimeNs; });
+    expect(atime).toBe(BigInt(T) * 1_000_000_000n);
+  }, 60_000);
+  it('proxy: Rstatfs fsid keeps only the upper half of the second word — observed', () => {
+    const real = runReal('proxy', encodeAll([...PRELUDE, { kind: 'Tstatfs', fid: 0 }]));
+    const loc = runReal('local', encodeAll([...PRELUDE, { kind: 'Tstatfs', fid: 0 }]));
+    const p = real[2] as P9Message;
+    const l = loc[2] as P9Message;
+    if (p.kind !== 'Rstatfs' || l.kind !== 'Rstatfs') throw new Error('no Rstatfs');
+    console.log(`fsid local 0x${l.fsid.toString(16)} proxy 0x${p.fsid.toString(16)}`);
+    expect(p.fsid & 0xffffffffn).toBe(l.fsid & 0xffffffffn);
+    expect([0n, 0xffffffffn]).toContain(p.fsid >> 32n);
+    expect(l.fsid >> 32n).not.toBe(p.fsid >> 32n);
+  }, 60_000);
 });
