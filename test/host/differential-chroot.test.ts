@@ -99,6 +99,7 @@ describe.skipIf(!canRun)('differential: path resolution in a chroot vs this mach
   it('resolves every path to the same object (or errno) and never escapes', () => {
     assertPresent(REAL.python3);
     if (!isRoot()) throw new Error('differential-chroot must run as root (chroot)');
+    const t0 = performance.now();
     const runs = fc.sample(fc.tuple(setupArb, fc.array(opArb, { minLength: 10, maxLength: 40 })), { seed: 0xc4b0, numRuns: 200 });
     const sequences = runs.map(([s, ops], i) => {
       const parent = path.join(top, String(i));
@@ -113,10 +114,12 @@ describe.skipIf(!canRun)('differential: path resolution in a chroot vs this mach
       fs.symlinkSync(s.l3, path.join(base, 'a/b/l3'));
       return { base, chroot: true, ops: [...LABELS.map((p) => ({ op: 'label', actor: ROOT, p, name: p })), ...ops] };
     });
+    const tSetup = performance.now();
     const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     const t1 = performance.now();
+    console.log(`setup ${Math.round(tSetup - t0)} ms, oracle ${Math.round(t1 - tSetup)} ms`);
     let compared = 0;
     let resolvedInside = 0;
     runs.forEach(([s, ops], i) => {
