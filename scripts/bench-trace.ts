@@ -5,7 +5,7 @@
 // helper syscall with creds/caps, and the 9P reply (5 events), all with real encoded bytes.
 import { performance } from 'node:perf_hooks';
 import { encodeMessage } from '../sim/p9/index.ts';
-import { exportJson, exportPcapng, exportText, filterEvents, parseFilter, TraceRecorder } from '../sim/trace/index.ts';
+import { exportJson, exportPcapng, exportText, filterEvents, importCapture, importJson, parseFilter, TraceRecorder } from '../sim/trace/index.ts';
 
 const N = 100_000;
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -69,6 +69,8 @@ const time = <T>(fn: () => T): [T, number] => { const s = performance.now(); con
 const [json, jsonMs] = time(() => exportJson(rec.events));
 const [text, textMs] = time(() => exportText(rec.events));
 const [pcap, pcapMs] = time(() => exportPcapng(rec.events));
+const [, importJsonMs] = time(() => importJson(json));
+const [imported, importPcapMs] = time(() => importCapture(pcap));
 const [hits, filterMs] = time(() => filterEvents(rec.events, parseFilter('lane:helper kind:syscall path:f12')));
 const [, textFilterMs] = time(() => filterEvents(rec.events, parseFilter('f4095')));
 
@@ -81,9 +83,11 @@ const result = {
   exportJsonMs: Math.round(jsonMs), jsonMB: +(json.length / 2 ** 20).toFixed(1),
   exportTextMs: Math.round(textMs), textMB: +(text.length / 2 ** 20).toFixed(1),
   exportPcapngMs: Math.round(pcapMs), pcapngMB: +(pcap.length / 2 ** 20).toFixed(1),
+  importJsonMs: Math.round(importJsonMs), importPcapngMs: Math.round(importPcapMs), importedP9: imported.events.length,
   filterMs: Math.round(filterMs), filterHits: hits.length, textFilterFirstMs: Math.round(textFilterMs),
 };
 console.log(`trace: ${result.events} events recorded in ${result.recordMs} ms wall / ${result.recordCpuMs} ms CPU, held in ${result.heldMB} MB (budget: < 1000 ms, < 100 MB; gc ${result.gc})`);
 console.log(`trace: with every guest request decoded from raw bytes: ${result.rawGuestBytesRecordMs} ms wall / ${result.rawGuestBytesCpuMs} ms CPU`);
 console.log(`trace: export JSON ${result.exportJsonMs} ms (${result.jsonMB} MB), text ${result.exportTextMs} ms (${result.textMB} MB), pcapng ${result.exportPcapngMs} ms (${result.pcapngMB} MB); filter ${result.filterMs} ms, first text filter ${result.textFilterFirstMs} ms`);
+console.log(`trace: import JSON ${result.importJsonMs} ms, import pcapng ${result.importPcapngMs} ms (${result.importedP9} 9P messages)`);
 console.log(JSON.stringify({ bench: 'trace', ...result }));
