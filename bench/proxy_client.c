@@ -6,7 +6,9 @@
  * (fid paths with a counted NUL, built names without, proxy-protocol.md §3.2):
  *   T_LSTAT "//file.txt\0", T_OPEN "//file.txt\0" O_RDONLY (+ SCM_RIGHTS fd, closed at once),
  *   T_MKDIR "//d", T_SYMLINK "file.txt" -> "//l", T_RENAME "//l" -> "//m", T_REMOVE "//m", T_REMOVE "//d"
- * Prints one JSON line: {"rounds":N,"requests":R,"seconds":S,"rate":R/S}.
+ * Prints one JSON line: {"rounds":N,"requests":R,"seconds":S,"rate":R/S,"cpu_seconds":C,"cpu_rate":R/C}
+ * where C is the CPU time (user + system) of this client and of the helper during the timed loop:
+ * on a shared machine wall time measures the load, CPU time what a round trip costs.
  *
  * usage: proxy_client HELPER EXPORT ROUNDS
  */
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -76,6 +79,26 @@ static int fdreply(int sock) {
     return data;
 }
 
+/* utime + stime of a process from /proc/PID/stat, in seconds */
+static double proc_cpu(pid_t pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    unsigned long ut = 0, st = 0;
+    if (p) sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st);
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+static double self_cpu(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 static void check(int ok, const char *what) { if (!ok) { fprintf(stderr, "unexpected reply to %s\n", what); exit(3); } }
 
 int main(int argc, char **argv) {
@@ -99,6 +122,7 @@ int main(int argc, char **argv) {
     long requests = 0;
     /* warm-up round trip (QEMU's realize request) */
     begin(8); putstr("/", 1); finish(); xwrite(s); check(framed(s) == 0, "lstat /");
+    double c0 = self_cpu() + proc_cpu(pid);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (long i = 0; i < rounds; i++) {
         begin(8); putstr("//file.txt", 1); finish(); xwrite(s); check(framed(s) == 0, "lstat");
@@ -111,11 +135,12 @@ int main(int argc, char **argv) {
         requests += 7;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    double cpu = self_cpu() + proc_cpu(pid) - c0;
     close(s);
     int status;
     waitpid(pid, &status, 0);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("{\"rounds\":%ld,\"requests\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"helper_exit\":%d}\n",
-           rounds, requests, secs, requests / secs, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    printf("{\"rounds\":%ld,\"requests\":%ld,\"seconds\":%.6f,\"rate\":%.1f,\"cpu_seconds\":%.6f,\"cpu_rate\":%.1f,\"helper_exit\":%d}\n",
+           rounds, requests, secs, requests / secs, cpu, cpu > 0 ? requests / cpu : 0.0, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     return 0;
 }

@@ -40,14 +40,23 @@ export interface CapngState {
 
 /** glibc's __nptl_setxid: run the call on every thread; all must agree or the process aborts. */
 function setxidBroadcast(os: HelperOs, call: (t: ThreadRef) => Errno | null, what: string): number {
-  const results = os.threads().map(call);
-  const failures = results.filter((r) => r !== null);
-  if (failures.length === 0) return 0;
-  if (failures.length !== results.length) {
-    // glibc: "if one thread succeeded and another failed, the process state is inconsistent" → abort()
-    throw new HelperAbort(`${what}: threads disagree (${results.map((r) => r ?? 'ok').join(', ')})`);
+  const threads = os.threads();
+  let first: Errno | null = null;
+  let failures = 0;
+  for (const t of threads) {
+    const e = call(t);
+    if (e !== null) {
+      failures++;
+      first ??= e;
+    }
   }
-  return -ERRNO[failures[0]!];
+  if (failures === 0) return 0;
+  if (failures !== threads.length) {
+    // glibc __nptl_setxid_error: one thread succeeded and another failed → the process state is
+    // inconsistent → abort()
+    throw new HelperAbort(`${what}: ${failures} of ${threads.length} threads failed (${first})`);
+  }
+  return -ERRNO[first!];
 }
 
 export class CredSwitch {

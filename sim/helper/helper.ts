@@ -6,6 +6,7 @@
 // request loop is driven by bytes arriving on its socket — split and pipelined frames behave as on a
 // real stream (malformed/truncated_header_then_rest, malformed/pipelined_two_requests).
 import { ERRNO, strerror, type Errno } from '../host/errno.ts';
+import type { SysResult } from '../host/result.ts';
 import { F_OK, isDir } from '../host/constants.ts';
 import {
   PROXY_BUF_SZ, PROXY_HDR_SZ, PROXY_MAX_IO_SZ, V9FS_FD_VALID, encodeFdWord, encodeResponse,
@@ -242,20 +243,51 @@ export class VirtfsProxyHelper {
     return ac.value;
   }
 
-  /** socket_read: loop until `n` bytes; EOF is -EIO, EINTR retried, other errors returned. */
-  private *socketRead(sock: number, into: Uint8Array, at: number, n: number): Generator<Wait, number, void> {
+  /** A read(2) that would have slept, kept by readQueued for finishRead to wait on. */
+  private pendingRead: SysResult<Uint8Array> | undefined;
+
+  /**
+   * socket_read, first part: take what is queued, without suspending. Returns the byte count (n when
+   * complete) or -errno; when the next read(2) would sleep, the Blocked result is kept in pendingRead
+   * and the count so far is returned — finishRead then sleeps on exactly that call. So a busy helper
+   * never allocates a generator for its reads, and the syscall sequence is the C loop's.
+   */
+  private readQueued(sock: number, into: Uint8Array, at: number, n: number): number {
     let got = 0;
     while (got < n) {
-      const r = yield* wait(this.os.read(sock, n - got));
+      const r = this.os.read(sock, n - got);
       if (!r.ok) {
+        if (r.blocked !== undefined) {
+          this.pendingRead = r;
+          return got;
+        }
         if (r.errno === 'EINTR') continue;
         return -ERRNO[r.errno];
       }
-      if (r.value.length === 0) return -ERRNO.EIO;
+      if (r.value.length === 0) return -ERRNO.EIO; // EOF mid-message or between messages (§8)
       into.set(r.value, at + got);
       got += r.value.length;
     }
     return got;
+  }
+
+  /** socket_read, second part: sleep on the pending read, then loop until `n` bytes (EINTR retried). */
+  private *finishRead(sock: number, into: Uint8Array, at: number, n: number, done: number): Generator<Wait, number, void> {
+    let got = done;
+    let r = this.pendingRead!;
+    this.pendingRead = undefined;
+    for (;;) {
+      if (!r.ok && r.blocked !== undefined) r = yield* wait(r);
+      if (!r.ok) {
+        if (r.errno !== 'EINTR') return -ERRNO[r.errno];
+      } else {
+        if (r.value.length === 0) return -ERRNO.EIO;
+        into.set(r.value, at + got);
+        got += r.value.length;
+        if (got >= n) return got;
+      }
+      r = this.os.read(sock, n - got);
+    }
   }
 
   /** socket_write: loop until written; a closed peer is EPIPE and, SIGPIPE not being ignored, death (§8, inferred). */
@@ -279,11 +311,17 @@ export class VirtfsProxyHelper {
     const view = new DataView(inbuf.buffer);
     for (;;) {
       // read_request
-      if ((yield* this.socketRead(sock, inbuf, 0, PROXY_HDR_SZ)) < 0) return;
+      let q = this.readQueued(sock, inbuf, 0, PROXY_HDR_SZ);
+      if (q >= 0 && q < PROXY_HDR_SZ) q = yield* this.finishRead(sock, inbuf, 0, PROXY_HDR_SZ, q);
+      if (q < 0) return;
       const type = view.getUint32(0, true);
       const size = view.getUint32(4, true);
       if (size > PROXY_MAX_IO_SZ) return; // -ENOBUFS: fatal, payload left unread (§2.3)
-      if (size > 0 && (yield* this.socketRead(sock, inbuf, PROXY_HDR_SZ, size)) < 0) return;
+      if (size > 0) {
+        q = this.readQueued(sock, inbuf, PROXY_HDR_SZ, size);
+        if (q >= 0 && q < size) q = yield* this.finishRead(sock, inbuf, PROXY_HDR_SZ, size, q);
+        if (q < 0) return;
+      }
       const end = PROXY_HDR_SZ + size;
       const name = requestName(type);
       if (!name) return; // unknown type (0, 1, 22…): `default: goto err_out`, no reply (§8)
@@ -291,7 +329,7 @@ export class VirtfsProxyHelper {
       switch (name) {
         case 'T_OPEN': res = yield* doOpen(ctx, inbuf, end); break;
         case 'T_CREATE': res = yield* doCreate(ctx, inbuf, end); break;
-        case 'T_MKNOD': case 'T_MKDIR': case 'T_SYMLINK': res = yield* doCreateOthers(ctx, name, inbuf, end); break;
+        case 'T_MKNOD': case 'T_MKDIR': case 'T_SYMLINK': res = doCreateOthers(ctx, name, inbuf, end); break;
         case 'T_LSTAT': case 'T_STATFS': res = doStat(ctx, name, inbuf, end); break;
         case 'T_READLINK': res = doReadlink(ctx, inbuf, end); break;
         case 'T_LGETXATTR': case 'T_LLISTXATTR': res = doGetxattr(ctx, name, inbuf, end); break;

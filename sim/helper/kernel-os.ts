@@ -42,11 +42,14 @@ export class KernelHelperOs implements HelperOs {
   get pid(): number {
     return this.main.pid;
   }
+  private tids: ThreadRef[] = [];
   threads(): ThreadRef[] {
-    return this.threadList.map((t) => t.tid);
+    if (this.tids.length !== this.threadList.length || this.tids[0] !== this.main.tid) this.tids = this.threadList.map((t) => t.tid);
+    return this.tids;
   }
   private th(t: ThreadRef): Process {
-    return this.threadList.find((x) => x.tid === t) ?? this.main;
+    for (const x of this.threadList) if (x.tid === t) return x;
+    return this.main;
   }
 
   lstat(path: Uint8Array | string) { return this.kernel.lstat(this.main, path); }

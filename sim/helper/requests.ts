@@ -7,7 +7,7 @@ import { isDir, isReg, O_RDONLY, AT_SYMLINK_NOFOLLOW } from '../host/constants.t
 import type { SysResult } from '../host/result.ts';
 import type { Stat, StatFs } from '../host/types.ts';
 import { ProxyDecodeError, PROXY_HDR_SZ, REQUESTS, WireReader, responsePayload, unmarshalFields, type FieldSpec, type RequestName } from '../proxy/index.ts';
-import type { ProxyStat, ProxyStatFS } from '../proxy/index.ts';
+import type { ProxyStatFS } from '../proxy/index.ts';
 import { HelperAbort, type CredSwitch } from './creds.ts';
 import type { HelperBehaviour } from './behaviour.ts';
 import { MSG, glibAllocFailure } from './messages.ts';
@@ -60,8 +60,15 @@ export interface HelperContext {
 }
 
 /** proxy_unmarshal: decode `fields` at `offset` within the request (iov_len = 8 + size). */
+let viewBuf: Uint8Array | undefined;
+let viewOf: DataView | undefined;
+
 function unmarshal(buf: Uint8Array, end: number, offset: number, type: number, name: string, fields: readonly FieldSpec[]): { v: Record<string, number | bigint | Uint8Array>; next: number } | null {
-  const r = new WireReader(buf, offset, end, type, name);
+  if (viewBuf !== buf) {
+    viewBuf = buf;
+    viewOf = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const r = new WireReader(buf, offset, end, type, name, false, viewOf);
   try {
     const v = unmarshalFields(r, fields);
     return { v, next: r.pos };
@@ -84,16 +91,27 @@ function gMalloc(ctx: HelperContext, size: number): void {
   }
 }
 
-function statToProxy(st: Stat): ProxyStat {
-  const u = (n: number) => BigInt.asUintN(64, BigInt(n));
-  return {
-    st_dev: u(st.dev), st_ino: u(st.ino), st_nlink: u(st.nlink),
-    st_mode: st.mode >>> 0, st_uid: st.uid >>> 0, st_gid: st.gid >>> 0,
-    st_rdev: BigInt.asUintN(64, st.rdev), st_size: u(st.size), st_blksize: u(st.blksize), st_blocks: u(st.blocks),
-    st_atim_sec: u(st.atime.sec), st_atim_nsec: u(st.atime.nsec),
-    st_mtim_sec: u(st.mtime.sec), st_mtim_nsec: u(st.mtime.nsec),
-    st_ctim_sec: u(st.ctime.sec), st_ctim_nsec: u(st.ctime.nsec),
-  };
+/** A C long/u64 slot from a JS number (safe integers; negatives as two's complement). */
+function setU64(v: DataView, at: number, n: number): void {
+  v.setUint32(at, n >>> 0, true);
+  v.setUint32(at + 4, Math.floor(n / 4294967296) >>> 0, true);
+}
+
+/**
+ * stat_to_prstat + marshal "qqqdddqqqqqqqqqq" (§6.1): the 116-byte ProxyStat, written straight from
+ * struct stat (the hot path of every walk; the table-driven writeProxyStat encodes the same bytes).
+ */
+function statPayload(st: Stat): Uint8Array {
+  const out = new Uint8Array(116);
+  const v = new DataView(out.buffer);
+  setU64(v, 0, st.dev); setU64(v, 8, st.ino); setU64(v, 16, st.nlink);
+  v.setUint32(24, st.mode >>> 0, true); v.setUint32(28, st.uid >>> 0, true); v.setUint32(32, st.gid >>> 0, true);
+  v.setBigUint64(36, BigInt.asUintN(64, st.rdev), true);
+  setU64(v, 44, st.size); setU64(v, 52, st.blksize); setU64(v, 60, st.blocks);
+  setU64(v, 68, st.atime.sec); setU64(v, 76, st.atime.nsec);
+  setU64(v, 84, st.mtime.sec); setU64(v, 92, st.mtime.nsec);
+  setU64(v, 100, st.ctime.sec); setU64(v, 108, st.ctime.nsec);
+  return out;
 }
 
 /** statfs_to_prstatfs: fsid halves are ints, sign-extended into the u64 slots (§6.2). */
@@ -155,7 +173,7 @@ export function* doCreate(ctx: HelperContext, buf: Uint8Array, end: number): Gen
  * *then* unmarshal the rest (§4.1 "Argument order trap"): a short payload after a valid uid/gid still
  * switches and restores. A failing setugid skips the restore (goto unmarshal_err_out).
  */
-export function* doCreateOthers(ctx: HelperContext, name: 'T_MKNOD' | 'T_MKDIR' | 'T_SYMLINK', buf: Uint8Array, end: number): Generator<Wait, HandlerResult, void> {
+export function doCreateOthers(ctx: HelperContext, name: 'T_MKNOD' | 'T_MKDIR' | 'T_SYMLINK', buf: Uint8Array, end: number): HandlerResult {
   const spec = F(name);
   const code = REQUESTS[name].code;
   const ids = unmarshal(buf, end, PROXY_HDR_SZ, code, name, spec.slice(0, 2));
@@ -185,7 +203,7 @@ export function doStat(ctx: HelperContext, name: 'T_LSTAT' | 'T_STATFS', buf: Ui
   if (name === 'T_LSTAT') {
     const r = ctx.os.lstat(path);
     if (!r.ok) return { ret: neg(r) };
-    const payload = responsePayload.stat(statToProxy(r.value));
+    const payload = statPayload(r.value);
     return { ret: payload.length, payload };
   }
   const r = ctx.os.statfs(path);

@@ -27,6 +27,7 @@ export interface FieldSpan {
  * reading past it is the marshaller's -ENOBUFS, reported here as a ProxyDecodeError naming the field.
  */
 export class WireReader {
+  /** Field ↔ byte ranges of what was read (left empty when `trackSpans` is false: the hot path). */
   readonly spans: FieldSpan[] = [];
   private readonly view: DataView;
   constructor(
@@ -35,8 +36,14 @@ export class WireReader {
     readonly end: number,
     readonly request: number,
     readonly requestName: string,
+    readonly trackSpans = true,
+    view?: DataView,
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  private span(name: string, kind: MarshalLetter, offset: number, length: number, value: number | bigint | Uint8Array): void {
+    if (this.trackSpans) this.spans.push({ name, kind, offset, length, value });
   }
 
   private need(field: string, n: number): void {
@@ -56,7 +63,7 @@ export class WireReader {
   u8(field: string): number {
     this.need(field, 1);
     const v = this.buf[this.pos]!;
-    this.spans.push({ name: field, kind: 'b', offset: this.pos, length: 1, value: v });
+    this.span(field, 'b', this.pos, 1, v);
     this.pos += 1;
     return v;
   }
@@ -64,7 +71,7 @@ export class WireReader {
   u16(field: string): number {
     this.need(field, 2);
     const v = this.view.getUint16(this.pos, true);
-    this.spans.push({ name: field, kind: 'w', offset: this.pos, length: 2, value: v });
+    this.span(field, 'w', this.pos, 2, v);
     this.pos += 2;
     return v;
   }
@@ -72,7 +79,7 @@ export class WireReader {
   u32(field: string): number {
     this.need(field, 4);
     const v = this.view.getUint32(this.pos, true);
-    this.spans.push({ name: field, kind: 'd', offset: this.pos, length: 4, value: v });
+    this.span(field, 'd', this.pos, 4, v);
     this.pos += 4;
     return v;
   }
@@ -80,7 +87,7 @@ export class WireReader {
   u64(field: string): bigint {
     this.need(field, 8);
     const v = this.view.getBigUint64(this.pos, true);
-    this.spans.push({ name: field, kind: 'q', offset: this.pos, length: 8, value: v });
+    this.span(field, 'q', this.pos, 8, v);
     this.pos += 8;
     return v;
   }
@@ -97,7 +104,7 @@ export class WireReader {
     this.need(field, len);
     const v = this.buf.slice(this.pos, this.pos + len);
     this.pos += len;
-    this.spans.push({ name: field, kind: 's', offset: start, length: 2 + len, value: v });
+    this.span(field, 's', start, 2 + len, v);
     return v;
   }
 
@@ -215,7 +222,8 @@ export class WireWriter {
     this.view.setUint32(offset, v >>> 0, true);
   }
 
+  /** The bytes written: the buffer itself when it was sized exactly, else a copy of the used part. */
   bytes(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
 }

@@ -57,6 +57,9 @@ export const responsePayload = {
   u32(v: number): Uint8Array { return new WireWriter('T_LGETXATTR', 4).u32('length', v).bytes(); },
 };
 
+/** "T_LSTAT reply" etc., for decode errors (precomputed: decodeReply is on the client's hot path). */
+const REPLY_NAMES = Object.fromEntries(Object.keys(REQUESTS).map((n) => [n, `${n} reply`])) as Record<RequestName, string>;
+
 export type DecodedReply =
   | { shape: 'fd'; ok: true; word: number; spans: FieldSpan[] }
   | { shape: 'fd'; ok: false; errno: number; word: number; spans: FieldSpan[] }
@@ -71,12 +74,13 @@ export type DecodedReply =
  * Decodes the reply to `request` the way QEMU's client reads it (§7.2), minus its asserts: an fd reply is
  * the 4-byte word; a framed reply is decoded by the *request* type. `sizeArg` is the request's `size`
  * field for LGETXATTR/LLISTXATTR (0 → status-shaped length). Throws ProxyDecodeError on short input.
+ * `trackSpans` false skips the field ↔ byte bookkeeping (a client that only wants the values).
  */
-export function decodeReply(request: RequestName, bytes: Uint8Array, sizeArg = 1): DecodedReply {
+export function decodeReply(request: RequestName, bytes: Uint8Array, sizeArg = 1, trackSpans = true): DecodedReply {
   const spec = REQUESTS[request];
-  const tname = `${request} reply`;
+  const tname = REPLY_NAMES[request];
   if (spec.reply === 'fd') {
-    const r = new WireReader(bytes, 0, bytes.length, spec.code, tname);
+    const r = new WireReader(bytes, 0, bytes.length, spec.code, tname, trackSpans);
     const word = r.u32('data') | 0;
     return word === V9FS_FD_VALID
       ? { shape: 'fd', ok: true, word, spans: r.spans }
@@ -87,7 +91,7 @@ export function decodeReply(request: RequestName, bytes: Uint8Array, sizeArg = 1
   if (bytes.length < end) {
     throw new ProxyDecodeError({ request: spec.code, requestName: tname, field: 'payload', offset: PROXY_HDR_SZ, need: h.size, have: bytes.length - PROXY_HDR_SZ });
   }
-  const r = new WireReader(bytes, 0, end, spec.code, tname);
+  const r = new WireReader(bytes, 0, end, spec.code, tname, trackSpans);
   const type = r.u32('header.type');
   r.u32('header.size');
   if (type === T_ERROR) {

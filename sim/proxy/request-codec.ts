@@ -5,7 +5,7 @@ import { PROXY_HDR_SZ, PROXY_MAX_IO_SZ } from './constants.ts';
 import { ProxyDecodeError, ProxyEncodeError } from './errors.ts';
 import { decodeHeader, type ProxyHeader } from './header.ts';
 import { utf8Encode } from './utf8.ts';
-import { WireReader, WireWriter, type FieldSpan } from './marshal.ts';
+import { LETTER_SIZE, WireReader, WireWriter, toBytes, type FieldSpan } from './marshal.ts';
 import {
   REQUESTS, requestName, typeName,
   type FieldSpec, type RequestArgs, type RequestFields, type RequestName,
@@ -18,15 +18,25 @@ import {
 export function encodeRequest<N extends RequestName>(name: N, args: RequestArgs<N>): Uint8Array {
   const spec = REQUESTS[name];
   if (!spec) throw new ProxyEncodeError({ request: String(name), field: 'type', reason: 'unknown request' });
-  const w = new WireWriter(name);
-  w.u32('header.type', spec.code).u32('header.size', 0);
   const values = args as Record<string, unknown>;
+  // First pass: sizes (strings converted once), so the frame is allocated exactly once.
+  let size = PROXY_HDR_SZ;
+  const strs: (Uint8Array | undefined)[] = [];
   for (const f of spec.fields) {
     const v = values[f.name];
     if (v === undefined) throw new ProxyEncodeError({ request: name, field: f.name, reason: 'missing' });
-    w.write(f.kind, f.name, v as never);
+    if (f.kind === 's') {
+      const b = toBytes(v as Uint8Array | string);
+      strs.push(b);
+      size += 2 + b.length;
+    } else {
+      strs.push(undefined);
+      size += LETTER_SIZE[f.kind];
+    }
   }
-  w.patchU32(4, w.pos - PROXY_HDR_SZ);
+  const w = new WireWriter(name, size);
+  w.u32('header.type', spec.code).u32('header.size', size - PROXY_HDR_SZ);
+  spec.fields.forEach((f, i) => w.write(f.kind, f.name, (strs[i] ?? values[f.name]) as never));
   return w.bytes();
 }
 
