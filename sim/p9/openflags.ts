@@ -118,6 +118,10 @@ export function dotlToOpenFlags(dotl: number): number {
 }
 
 /**
+ * Older 9p.c (the v9fs_open of the QEMU 1.x era) used the wire flags directly as host flags before
+ * the same filtering; on x86_64 the two differ only in bits that change nothing there (LARGEFILE is
+ * implied on 64-bit, CLOEXEC is QEMU's own choice), so one function serves every version modelled.
+ *
  * QEMU get_dotl_openflags() (Tlopen): dotl_to_open_flags() then drop O_NOCTTY, O_ASYNC (= FASYNC)
  * and O_CREAT ("filter the client open flags") and O_DIRECT (ignored until supported; non-Darwin).
  * Tlcreate instead uses dotl_to_open_flags() directly and adds O_CREAT itself.
