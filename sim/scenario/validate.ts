@@ -3,6 +3,7 @@
 // once rather than first-only, so an editor can underline each of them.
 import { ScenarioError, pointer, type ScenarioIssue } from './errors.ts';
 import type { EntryType, ExpectHost, ExpectResult, MatrixCell, Scenario, TreeEntry } from './types.ts';
+import { classifyLine } from './script.ts';
 
 const ENTRY_TYPES: readonly EntryType[] = ['file', 'dir', 'symlink', 'fifo', 'chardev', 'blockdev', 'socket'];
 const TOP_KEYS = ['version', 'title', 'id', 'description', 'host', 'guest', 'domain', 'era', 'variant', 'qemu', 'race', 'matrix', 'source'];
@@ -164,7 +165,13 @@ function checkScenario(v: Json, issues: ScenarioIssue[]): Scenario | null {
     idNum(g, 'gid', ['guest'], issues);
     checkTree(g.tree ?? [], ['guest', 'tree'], issues, false);
     if (!Array.isArray(g.script)) bad(pointer('guest', 'script'), 'must be an array of shell lines');
-    else g.script.forEach((l, i) => { if (typeof l !== 'string') bad(pointer('guest', 'script', i), 'each script line is a string'); });
+    else g.script.forEach((l, i) => {
+      if (typeof l !== 'string') { bad(pointer('guest', 'script', i), 'each script line is a string'); return; }
+      // The shell would refuse the line when it runs: report it up front, with the column.
+      const c = classifyLine(l, i);
+      if (c.syntaxError) bad(pointer('guest', 'script', i), `${c.syntaxError} in ${JSON.stringify(c.text)}`);
+      if (c.actor === 'racer' && !/^\s*racer:\s*host:/.test(l)) bad(pointer('guest', 'script', i), 'a racer step runs on the host: write "racer: host: CMD"');
+    });
   }
   if (v.race !== undefined) {
     if (!isObj(v.race) || !Number.isInteger(v.race.afterHostSyscall) || (v.race.afterHostSyscall as number) < 0) bad(pointer('race'), 'must be {"afterHostSyscall": N} with N ≥ 0');

@@ -44,6 +44,15 @@ describe('scenario validation', () => {
     expect(issues.find((i) => i.pointer === '/era')!.message).toContain('"1.0"');
   });
 
+  it('reports script lines the shell would refuse, with the column', () => {
+    const s = base();
+    (s.guest as Record<string, unknown>).script = ['ls /mnt', "9p lcreate 3 drop O_WRONLY|O_TRUNC 0644", 'racer: mv a b'];
+    expect(validateScenario(s)).toEqual([
+      { pointer: '/guest/script/1', message: `syntax error at column 27: '|' is not supported by this shell (no pipes, subshells or command substitution) in "9p lcreate 3 drop O_WRONLY|O_TRUNC 0644"` },
+      { pointer: '/guest/script/2', message: 'a racer step runs on the host: write "racer: host: CMD"' },
+    ]);
+  });
+
   it('checks that host.export is the first filesystem source', () => {
     const s = base();
     (s.host as Record<string, unknown>).export = '/srv/other';
