@@ -314,6 +314,47 @@ export class Kernel {
     return p;
   }
 
+  /**
+   * execve(2) of a program without file capabilities or set-id bits (binary loading is not
+   * modelled): close-on-exec fds are closed, other threads end, and the capability sets follow
+   * capabilities(7) "Transformation of capabilities during execve()" with root's file sets treated
+   * as all ones: for ruid or euid 0, P'(permitted) = P(inheritable) | P(bounding) and P'(effective)
+   * = P'(permitted) if euid is 0; otherwise both become P(ambient). The saved ids take the effective
+   * ids; keep-caps is cleared.
+   */
+  execve(t: Process, comm: string): SysResult<void> {
+    return this.sys(t, 'execve', { comm }, () => {
+      for (const th of [...t.threads]) {
+        if (th === t) continue;
+        th.state = 'exited';
+        this.processes.delete(th.tid);
+      }
+      t.threads.splice(0, t.threads.length, t);
+      for (const [fd, e] of t.files.entries()) {
+        if (!e.cloexec) continue;
+        const f = t.files.remove(fd);
+        if (f) this.putFile(f);
+      }
+      const c = t.cred;
+      const caps = t.caps;
+      if (c.euid === 0 || c.ruid === 0) {
+        caps.permitted = (caps.inheritable | caps.bounding) | caps.ambient;
+        caps.ambient = 0n;
+        caps.effective = c.euid === 0 ? caps.permitted : 0n;
+      } else {
+        caps.permitted = caps.ambient;
+        caps.effective = caps.ambient;
+      }
+      c.suid = c.euid;
+      c.sgid = c.egid;
+      c.fsuid = c.euid;
+      c.fsgid = c.egid;
+      t.keepCaps = false;
+      t.comm = comm.slice(0, 15); // TASK_COMM_LEN 16
+      return OK_VOID;
+    });
+  }
+
   /** exit_group(2): closes every fd of the process (all threads). */
   exit(t: Process, status = 0): void {
     this.emit(t, 'exit_group', { status }, OK_VOID);

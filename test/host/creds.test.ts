@@ -109,3 +109,25 @@ describe('the helper credential dance (proxy-protocol.md §10.2/§10.3)', () => 
     expect(th.tid).not.toBe(t.tid);
   });
 });
+
+describe('execve', () => {
+  it('closes close-on-exec fds, recomputes capabilities for root and non-root, truncates comm', () => {
+    const { k } = newKernel();
+    const t = k.spawn({ comm: 'libvirtd' });
+    const keep = unwrap(k.open(t, '/', 0));
+    const drop = unwrap(k.open(t, '/', 0o2000000));
+    unwrap(k.capset(t, { effective: HELPER_CAPS, permitted: HELPER_CAPS, inheritable: 0n }));
+    unwrap(k.execve(t, 'virtfs-proxy-helper'));
+    expect(t.comm).toBe('virtfs-proxy-he'); // 15 bytes + NUL, as ps shows it
+    expect(errnoOf(k.fstat(t, keep))).toBe('ok');
+    expect(errnoOf(k.fstat(t, drop))).toBe('EBADF');
+    // root exec: permitted = inheritable | bounding = everything again (no file caps, no securebits)
+    expect(t.caps.effective).toBe(CAP_FULL_SET);
+    const q = k.fork(t, 'qemu');
+    unwrap(k.setresgid(q, 64055, 64055, 64055));
+    unwrap(k.setresuid(q, 64055, 64055, 64055));
+    unwrap(k.execve(q, 'qemu-system-x86_64'));
+    expect([q.caps.effective, q.caps.permitted]).toEqual([0n, 0n]);
+    expect(q.cred).toMatchObject({ ruid: 64055, euid: 64055, suid: 64055 });
+  });
+});
