@@ -12,6 +12,7 @@ import { CAP, capBit } from '../host/caps.ts';
 import { ERRNO, type Errno } from '../host/errno.ts';
 import type { HelperOs, ThreadRef } from './os.ts';
 import type { HelperBehaviour } from './behaviour.ts';
+import type { HelperQuirkKind } from './quirks.ts';
 
 /** The seven kept capabilities (§11.5): CapEff 0x080000db between requests. */
 export const HELPER_CAP_LIST = [CAP.CHOWN, CAP.DAC_OVERRIDE, CAP.FOWNER, CAP.FSETID, CAP.SETGID, CAP.MKNOD, CAP.SETUID];
@@ -63,7 +64,12 @@ export class CredSwitch {
   /** libcap-ng state (5.0+), set by initCapabilities. */
   capng: CapngState = { effective: 0n, permitted: 0n, inheritable: 0n, bounding: 0n };
 
-  constructor(private readonly os: HelperOs, private readonly b: HelperBehaviour) {}
+  constructor(
+    private readonly os: HelperOs,
+    private readonly b: HelperBehaviour,
+    /** Labelled-quirk reporter (quirks.ts). */
+    private readonly onQuirk?: (kind: HelperQuirkKind, detail: string) => void,
+  ) {}
 
   private get main(): ThreadRef {
     return this.os.threads()[0]!;
@@ -128,6 +134,7 @@ export class CredSwitch {
     }
     if (uid === 0 && gid === 0) return 0; // "running as root with full capabilities"
     const e = this.capngApply(this.main, false);
+    if (!e && uid === 0) this.onQuirk?.('cap-eff-stuck', `uid 0 gid ${gid}: CapEff 0x2 stays after the restore (0 → 0 euid change)`);
     if (e) {
       if (setxidBroadcast(os, (t) => os.setresuid(t, -1, saved.uid, saved.uid), 'setresuid') < 0) throw new HelperAbort('setresuid restore');
       this.restoreGid(saved.gid);

@@ -17,6 +17,7 @@ import { helperBehaviour, type HelperBehaviour } from './behaviour.ts';
 import { CredSwitch, HelperAbort } from './creds.ts';
 import { MSG, perrorLine, syslogLine } from './messages.ts';
 import type { HelperOs } from './os.ts';
+import { QUIRK_SOURCES, type HelperQuirk, type HelperQuirkKind } from './quirks.ts';
 import {
   doCreate, doCreateOthers, doGetversion, doGetxattr, doOpen, doReadlink, doSimple, doStat, HelperSignal,
   wait, type HandlerResult, type HelperContext, type Wait,
@@ -34,6 +35,8 @@ export interface HelperConfig {
   seed?: number;
   /** Observer for the trace: one event per request handled. */
   onRequest?: (ev: HelperRequestEvent) => void;
+  /** Observer for labelled quirks (quirks.ts), as they happen. */
+  onQuirk?: (q: HelperQuirk) => void;
 }
 
 export interface HelperRequestEvent {
@@ -59,6 +62,8 @@ export class VirtfsProxyHelper {
   requests = 0;
   /** Set once main() reached process_requests (the helper is serving). */
   serving = false;
+  /** Every labelled quirk that occurred, in order. */
+  readonly quirks: HelperQuirk[] = [];
   private readonly gen: Generator<Wait, number, void>;
   private isDaemon = true;
   private daemonised = false;
@@ -92,7 +97,10 @@ export class VirtfsProxyHelper {
       this.waitingOn = n.value;
       return 'blocked';
     } catch (e) {
-      if (e instanceof HelperAbort) return this.die('SIGABRT');
+      if (e instanceof HelperAbort) {
+        this.quirk('setxid-abort', e.why);
+        return this.die('SIGABRT');
+      }
       if (e instanceof HelperSignal) {
         this.stderrWrite(e.stderr);
         return this.die(e.signal);
@@ -106,6 +114,12 @@ export class VirtfsProxyHelper {
     this.exit = { signal };
     this.os.killSelf(signal);
     return 'exited';
+  }
+
+  private quirk(kind: HelperQuirkKind, detail: string): void {
+    const q: HelperQuirk = { kind, source: QUIRK_SOURCES[kind], detail };
+    this.quirks.push(q);
+    this.config.onQuirk?.(q);
   }
 
   /** fd 2: the launcher's stderr in the foreground, /dev/null once daemonised (§11.4). */
@@ -195,7 +209,7 @@ export class VirtfsProxyHelper {
       if (!cr.ok) { this.perror('chroot', cr.errno); return this.done(); }
     }
     os.umask(0);
-    const creds = new CredSwitch(os, b);
+    const creds = new CredSwitch(os, b, (k, d) => this.quirk(k, d));
     const capErr = creds.initCapabilities();
     if (capErr) { this.perror(capErr.call, capErr.errno); return this.done(); }
     const ctx: HelperContext = {
@@ -203,6 +217,7 @@ export class VirtfsProxyHelper {
       getversionHighHalf: this.config.getversionHighHalf ?? 'zero',
       garbage: (n) => this.garbage(n),
       stderr: (s) => this.stderrWrite(s),
+      quirk: (k, d) => this.quirk(k, d),
       specialFileReported: false,
     };
     this.serving = true;
@@ -316,7 +331,10 @@ export class VirtfsProxyHelper {
       if (q < 0) return;
       const type = view.getUint32(0, true);
       const size = view.getUint32(4, true);
-      if (size > PROXY_MAX_IO_SZ) return; // -ENOBUFS: fatal, payload left unread (§2.3)
+      if (size > PROXY_MAX_IO_SZ) {
+        this.quirk('protocol-error-exit', `header.size ${size} > ${PROXY_MAX_IO_SZ}: leaving the loop, payload unread`);
+        return; // read_request's -ENOBUFS is fatal (§2.3)
+      }
       if (size > 0) {
         q = this.readQueued(sock, inbuf, PROXY_HDR_SZ, size);
         if (q >= 0 && q < size) q = yield* this.finishRead(sock, inbuf, PROXY_HDR_SZ, size, q);
@@ -324,7 +342,10 @@ export class VirtfsProxyHelper {
       }
       const end = PROXY_HDR_SZ + size;
       const name = requestName(type);
-      if (!name) return; // unknown type (0, 1, 22…): `default: goto err_out`, no reply (§8)
+      if (!name) {
+        this.quirk('protocol-error-exit', `unknown request type ${type}: leaving the loop without a reply`);
+        return; // `default: goto err_out` (§8)
+      }
       let res: HandlerResult;
       switch (name) {
         case 'T_OPEN': res = yield* doOpen(ctx, inbuf, end); break;

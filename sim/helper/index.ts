@@ -11,3 +11,4 @@ export type { HelperOs, ThreadRef } from './os.ts';
 export { replaySuite, sessionHost, type ReplayOptions, type ReplayReport, type StepOutcome } from './conformance/replay.ts';
 export { compareStep, toHex, fromHex, type ActualStep, type CompareOptions, type StepVerdict } from './conformance/compare.ts';
 export { validateSuite, SuiteFormatError, type Suite, type Session, type Step, type Mask } from './conformance/suite.ts';
+export { QUIRK_SOURCES, type HelperQuirk, type HelperQuirkKind } from './quirks.ts';

@@ -11,6 +11,7 @@ import type { ProxyStatFS } from '../proxy/index.ts';
 import { HelperAbort, type CredSwitch } from './creds.ts';
 import type { HelperBehaviour } from './behaviour.ts';
 import { MSG, glibAllocFailure } from './messages.ts';
+import type { HelperQuirkKind } from './quirks.ts';
 import type { HelperOs } from './os.ts';
 
 const ENOBUFS = -ERRNO.ENOBUFS;
@@ -44,6 +45,12 @@ export function* wait<T>(r: SysResult<T>): Generator<Wait, SysResult<T>, void> {
 
 const neg = (r: { ok: false; errno: keyof typeof ERRNO }): number => -ERRNO[r.errno];
 
+/** wait() for an open(): a sleep there is the labelled FIFO-blocking behaviour. */
+function* waitLabelled<T>(ctx: HelperContext, r: SysResult<T>): Generator<Wait, SysResult<T>, void> {
+  if (!r.ok && r.blocked !== undefined) ctx.quirk('fifo-block', `${r.blocked.on}: ${r.blocked.what}`);
+  return yield* wait(r);
+}
+
 export interface HelperContext {
   os: HelperOs;
   b: HelperBehaviour;
@@ -55,6 +62,8 @@ export interface HelperContext {
   garbage(n: number): Uint8Array;
   /** fd 2 of the helper. */
   stderr(text: string): void;
+  /** Report a labelled quirk (quirks.ts). */
+  quirk(kind: HelperQuirkKind, detail: string): void;
   /** error_report_once state for the CVE-2023-2861 line. */
   specialFileReported: boolean;
 }
@@ -87,6 +96,7 @@ const bytes = (v: number | bigint | Uint8Array): Uint8Array => v as Uint8Array;
 function gMalloc(ctx: HelperContext, size: number): void {
   if (size < 0) {
     const n = (1n << 64n) + BigInt(size);
+    ctx.quirk('glib-sigtrap', `g_malloc(${size}) → ${n} bytes`);
     throw new HelperSignal('SIGTRAP', glibAllocFailure(ctx.os.pid, ctx.os.clockHms(), n));
   }
 }
@@ -130,7 +140,7 @@ function statfsToProxy(s: StatFs): ProxyStatFS {
  * The open itself may block (a FIFO without a writer): that is the labelled FIFO-blocking behaviour.
  */
 function* openRegular(ctx: HelperContext, path: Uint8Array, flags: number, mode: number): Generator<Wait, number, void> {
-  const r = yield* wait(ctx.os.open(path, flags, mode));
+  const r = yield* waitLabelled(ctx, ctx.os.open(path, flags, mode));
   if (!r.ok) return neg(r);
   const fd = r.value;
   if (!ctx.b.openRegular) return fd;
@@ -144,6 +154,7 @@ function* openRegular(ctx: HelperContext, path: Uint8Array, flags: number, mode:
       ctx.specialFileReported = true;
       ctx.stderr(MSG.specialFile); // error_report_once → stderr (/dev/null when daemonised, never syslog)
     }
+    ctx.quirk('special-file-enxio', `mode 0${(st.value.mode >>> 0).toString(8)}`);
     ctx.os.close(fd);
     return -ERRNO.ENXIO;
   }
@@ -267,12 +278,13 @@ export function doGetxattr(ctx: HelperContext, name: 'T_LGETXATTR' | 'T_LLISTXAT
  */
 export function* doGetversion(ctx: HelperContext, buf: Uint8Array, end: number): Generator<Wait, HandlerResult, void> {
   if (!ctx.getVersion) {
+    ctx.quirk('getversion-shortcut', 'no FS_IOC_GETVERSION on this filesystem: 0 without parsing the payload');
     const payload = responsePayload.u64(0n);
     return { ret: payload.length, payload };
   }
   const u = unmarshal(buf, end, PROXY_HDR_SZ, 21, 'T_GETVERSION', F('T_GETVERSION'));
   if (!u) return { ret: ENOBUFS };
-  const o = yield* wait(ctx.os.open(bytes(u.v.path!), O_RDONLY, 0));
+  const o = yield* waitLabelled(ctx, ctx.os.open(bytes(u.v.path!), O_RDONLY, 0));
   if (!o.ok) return { ret: neg(o) };
   const g = ctx.os.ioctlGetversion(o.value);
   ctx.os.close(o.value);
@@ -281,6 +293,7 @@ export function* doGetversion(ctx: HelperContext, buf: Uint8Array, end: number):
   if (ctx.getversionHighHalf === 'stack') {
     // observed 0x00007ffd…/0x00007ffe…: the top of a user stack address (basic_fd/getversion_file)
     high = ctx.garbage(1)[0]! & 1 ? 0x7ffen : 0x7ffdn;
+    ctx.quirk('getversion-stack-garbage', `high half 0x${high.toString(16).padStart(8, '0')}`);
   }
   const payload = responsePayload.u64((high << 32n) | BigInt(g.value >>> 0));
   return { ret: payload.length, payload };
@@ -326,6 +339,7 @@ export function doSimple(ctx: HelperContext, name: RequestName, buf: Uint8Array,
         data = new Uint8Array(n);
         data.set(value);
         if (n > value.length + 1) data.set(ctx.garbage(n - value.length - 1), value.length + 1);
+        ctx.quirk('lsetxattr-heap-read', `size ${size} > value length ${value.length}: NUL + ${Math.max(0, n - value.length - 1)} heap bytes`);
       }
       r = os.lsetxattr(bytes(v.path!), bytes(v.name!), data, want, Number(v.flags));
       break;

@@ -194,3 +194,21 @@ describe('daemon mode (§11.3, §11.4)', () => {
     expect(c.stderr()).toBe('');
   });
 });
+
+describe('quirks are labelled for the trace (quirks.ts)', () => {
+  it('reports each reproduced quirk with its source', () => {
+    const c = startFd();
+    c.send(encodeRequest('T_OPEN', { path: 'fifo', flags: O_NONBLOCK }));
+    c.send(encodeRequest('T_MKDIR', { uid: 0, gid: 1000, path: 'd', mode: 0o755 }));
+    c.send(encodeRequest('T_LSETXATTR', { path: 'xattr_file', name: 'user.o', value: 'ab', size: 8, flags: 0 }));
+    c.send(encodeRequest('T_MKDIR', { uid: 1000, gid: 1000, path: 'e', mode: 0o755 }));
+    expect(c.h.helper.quirks.map((q) => q.kind)).toEqual(['special-file-enxio', 'cap-eff-stuck', 'lsetxattr-heap-read', 'setxid-abort']);
+    expect(c.h.helper.quirks[1]!.source).toMatch(/§10\.3/);
+    const d = startFd();
+    d.send(encodeRequest('T_OPEN', { path: 'fifo', flags: O_RDONLY }));
+    expect(d.h.helper.quirks.map((q) => q.kind)).toEqual(['fifo-block']);
+    const e = startFd();
+    e.send(new Uint8Array([0x63, 0, 0, 0, 0, 0, 0, 0]));
+    expect(e.h.helper.quirks.map((q) => q.kind)).toEqual(['protocol-error-exit']);
+  });
+});
