@@ -54,10 +54,13 @@ export function formatVirError(code: VirErrorCode, detail: string, era: Era): st
     case 'XML_ERROR':
       return `XML error: ${detail}`;
     case 'NO_SOURCE':
-      // VIR_ERR_NO_SOURCE: "missing source information for device %s" (or without the suffix).
-      return detail ? `missing source information for device ${detail}` : 'missing source information';
-    case 'NO_TARGET':
-      return detail ? `missing target information for device ${detail}` : 'missing target information';
+    case 'NO_TARGET': {
+      // VIR_ERR_NO_SOURCE / NO_TARGET: "missing … information for device %s". Without a detail 0.10.2
+      // prints the short form (libvirt.md §1.3); 9.0 prints "… for device" (observed with virsh 9.0).
+      const what = code === 'NO_SOURCE' ? 'source' : 'target';
+      if (detail) return `missing ${what} information for device ${detail}`;
+      return era === '0.10.2' ? `missing ${what} information` : `missing ${what} information for device`;
+    }
     case 'OVERFLOW':
       return `numerical overflow: ${detail}`;
     case 'INVALID_ARG':

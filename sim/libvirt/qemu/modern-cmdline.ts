@@ -58,6 +58,14 @@ export function buildModernCommandLine(inp: ModernBuildInput): ModernBuildOutput
   // Post-parse: addresses first (loop/nbd/ploop fail here), then validation (libvirt.md §6.1).
   const pci = assignPciSlots(dom, '9.0');
   for (const fs of dom.filesystems) validateModernFs(fs, dom, caps);
+  // virDomainDefFSValidate, after the devices: duplicate targets are refused among virtiofs
+  // filesystems only (observed with virsh 9.0; two 9p filesystems may share a mount tag).
+  const vfsTags = new Set<string>();
+  for (const fs of dom.filesystems) {
+    if (fs.fsdriver !== 'virtiofs' || fs.dst === undefined) continue;
+    if (vfsTags.has(fs.dst)) throw new LibvirtError('CONFIG_UNSUPPORTED', `filesystem target '${fs.dst}' specified twice`, fs.spans.dst);
+    vfsTags.add(fs.dst);
+  }
 
   const domId = inp.host === 'libvirtd' ? 1 : -1;
   const root = inp.host === 'domxml-to-native' ? `${inp.embedRoot ?? 'EMBED_ROOT'}/lib/qemu` : inp.host === 'xml2argv-test' ? '/tmp/lib' : '/var/lib/libvirt/qemu';
