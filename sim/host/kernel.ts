@@ -80,6 +80,11 @@ export interface KernelOptions {
   name?: string;
   /** fs.protected_hardlinks (the recorded host had 1: FORMAT.md `host.sysctl`). */
   protectedHardlinks?: boolean;
+  /** fs.protected_symlinks (recorded host: 0). */
+  protectedSymlinks?: boolean;
+  /** fs.protected_regular and fs.protected_fifos, 0–2 (recorded host: 0 and 0). */
+  protectedRegular?: number;
+  protectedFifos?: number;
 }
 
 export interface SpawnOptions {
@@ -154,6 +159,9 @@ export class Kernel {
   readonly rootMount: Mount;
   readonly init: Process;
   protectedHardlinks: boolean;
+  protectedSymlinks: boolean;
+  protectedRegular: number;
+  protectedFifos: number;
   /** rdev → device (see devices.ts). */
   readonly devices: Map<string, DeviceSpec>;
   private readonly prng: Prng;
@@ -178,11 +186,15 @@ export class Kernel {
     this.name = opts.name ?? 'host';
     this.prng = new Prng(opts.seed ?? 1);
     this.protectedHardlinks = opts.protectedHardlinks ?? true;
+    this.protectedSymlinks = opts.protectedSymlinks ?? false;
+    this.protectedRegular = opts.protectedRegular ?? 0;
+    this.protectedFifos = opts.protectedFifos ?? 0;
     this.devices = defaultDevices();
     this.namei = new Namei({
       mountedOn: (mnt, inode) => this.mountIndex.get(`${mnt.id}:${inodeKey(inode)}`),
       permission: (t, loc, mask) => this.permission(t, loc, mask),
       linkFollowed: (link) => this.touchAtimeOf(link, false),
+      mayFollowLink: (t, dir, link) => this.mayFollowLink(t, dir, link),
     });
     const sb = typeof opts.rootFs === 'object' ? opts.rootFs : this.newFs(opts.rootFs ?? 'ext4');
     this.assignSb(sb);
@@ -842,6 +854,8 @@ export class Kernel {
         return this.openCreate(t, dirfd, tr.value, flags, mode, links, tr.value.startsWith('/') ? t.fs.root : parent);
       }
       if (isDir(ca.mode)) return err('EISDIR');
+      const sticky = this.mayCreateInSticky(t, parent.inode.getattr(), ca);
+      if (sticky) return err(sticky);
       return ok({ loc: child, created: false });
     }
     if (parent.mnt.readonly) return err('EROFS');
@@ -1370,6 +1384,30 @@ export class Kernel {
       if (a.nlink === 0) return err('ENOENT');
       return parent.inode.link(name, o.value.inode);
     }, true);
+  }
+
+  /** may_follow_link() with fs.protected_symlinks=1: in a sticky world-writable directory a
+   * symlink is followed only by its owner or when the directory's owner owns it. No capability
+   * overrides this (Documentation/admin-guide/sysctl/fs.rst). */
+  private mayFollowLink(t: Process, dir: Location, link: Location): Errno | null {
+    if (!this.protectedSymlinks) return null;
+    const d = dir.inode.getattr();
+    if ((d.mode & (S_ISVTX | 0o002)) !== (S_ISVTX | 0o002)) return null;
+    const l = link.inode.getattr();
+    if (t.cred.fsuid === l.uid || d.uid === l.uid) return null;
+    return 'EACCES';
+  }
+
+  /** may_create_in_sticky() (fs.protected_regular / fs.protected_fifos): O_CREAT on an existing
+   * file or FIFO in a sticky directory, owned neither by the opener nor by the directory's owner. */
+  private mayCreateInSticky(t: Process, dir: InodeAttr, a: InodeAttr): Errno | null {
+    if (!(dir.mode & S_ISVTX)) return null;
+    const level = isReg(a.mode) ? this.protectedRegular : isFifo(a.mode) ? this.protectedFifos : 0;
+    if (level === 0) return null;
+    if (a.uid === dir.uid || a.uid === t.cred.fsuid) return null;
+    if (dir.mode & 0o002) return 'EACCES';
+    if (dir.mode & 0o020 && level >= 2) return 'EACCES';
+    return null;
   }
 
   /** fs/namei.c may_linkat() with fs.protected_hardlinks=1. */

@@ -16,6 +16,8 @@ export interface NameiEnv {
   permission(t: Process, loc: Location, mask: number): Errno | null;
   /** A symlink was followed: Linux touches its atime (pick_link → touch_atime, relatime rules). */
   linkFollowed(link: Location): void;
+  /** may_follow_link() (fs.protected_symlinks): null or EACCES. */
+  mayFollowLink(t: Process, dir: Location, link: Location): Errno | null;
 }
 
 export interface LookupOptions {
@@ -134,6 +136,8 @@ export class Namei {
    * process root; the whole target is resolved with its last component followed. */
   followLink(t: Process, dir: Location, link: Location, links: { n: number }): Result<Location> {
     if (++links.n > MAXSYMLINKS) return err('ELOOP');
+    const denied = this.env.mayFollowLink(t, dir, link);
+    if (denied) return err(denied);
     const tr = link.inode.readlink();
     if (!tr.ok) return err(tr.errno);
     this.env.linkFollowed(link);

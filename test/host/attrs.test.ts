@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AT_SYMLINK_NOFOLLOW, O_CREAT, O_RDONLY, O_RDWR, O_WRONLY, UTIME_NOW, UTIME_OMIT, XATTR_CREATE, XATTR_REPLACE,
-  makedev, S_IFCHR,
+  makedev, S_IFCHR, Kernel,
 } from '../../sim/host/index.ts';
 import { dec, enc, errnoOf, newKernel, unwrap, user } from './helpers.ts';
 
@@ -180,5 +180,45 @@ describe('devices and directories', () => {
     expect(unwrap(k.getdents(root, fd, 10_000)).length).toBe(5);
     unwrap(k.lseek(root, fd, 0, 0));
     expect(errnoOf(k.getdents(root, fd, 8))).toBe('EINVAL'); // not even one record fits
+  });
+});
+
+describe('fs.protected_* sysctls (Documentation/admin-guide/sysctl/fs.rst)', () => {
+  function sticky(opts: ConstructorParameters<typeof Kernel>[0]): { k: Kernel; root: ReturnType<Kernel['spawn']> } {
+    const k = new Kernel(opts);
+    const root = k.init;
+    unwrap(k.mkdir(root, '/tmp', 0o755));
+    unwrap(k.chmod(root, '/tmp', 0o1777));
+    return { k, root };
+  }
+
+  it('protected_symlinks: a foreign symlink in a sticky world-writable dir is not followed (EACCES), even by root', () => {
+    const { k, root } = sticky({ protectedSymlinks: true });
+    const u = user(k, 1000, 1000);
+    unwrap(k.open(root, '/target', O_CREAT | O_WRONLY, 0o644));
+    unwrap(k.symlink(u, '/target', '/tmp/evil'));
+    expect(errnoOf(k.stat(root, '/tmp/evil'))).toBe('EACCES');
+    expect(errnoOf(k.stat(u, '/tmp/evil'))).toBe('ok');
+    expect(errnoOf(k.lstat(root, '/tmp/evil'))).toBe('ok');
+    expect(errnoOf(k.readlink(root, '/tmp/evil', 100))).toBe('ok');
+    const off = sticky({});
+    unwrap(off.k.open(off.root, '/target', O_CREAT | O_WRONLY, 0o644));
+    unwrap(off.k.symlink(user(off.k, 1000, 1000), '/target', '/tmp/evil'));
+    expect(errnoOf(off.k.stat(off.root, '/tmp/evil'))).toBe('ok');
+  });
+
+  it('protected_regular / protected_fifos: O_CREAT of a foreign existing file in a sticky dir is EACCES', () => {
+    const { k, root } = sticky({ protectedRegular: 1, protectedFifos: 1 });
+    const u = user(k, 1000, 1000);
+    unwrap(k.open(u, '/tmp/f', O_CREAT | O_WRONLY, 0o666));
+    unwrap(k.chmod(u, '/tmp/f', 0o666));
+    expect(errnoOf(k.open(root, '/tmp/f', O_CREAT | O_WRONLY, 0o644))).toBe('EACCES');
+    expect(errnoOf(k.open(root, '/tmp/f', O_WRONLY, 0o644))).toBe('ok');
+    unwrap(k.mknod(u, '/tmp/p', 0o10666));
+    expect(errnoOf(k.open(root, '/tmp/p', O_CREAT | O_RDWR, 0o644))).toBe('EACCES');
+    const off = sticky({});
+    const v = user(off.k, 1000, 1000);
+    unwrap(off.k.open(v, '/tmp/f', O_CREAT | O_WRONLY, 0o666));
+    expect(errnoOf(off.k.open(off.root, '/tmp/f', O_CREAT | O_WRONLY, 0o644))).toBe('ok');
   });
 });
