@@ -98,18 +98,30 @@ export class PcapngWriter {
   }
 
   addPacket(p: PcapngPacket): void {
-    const opts = p.comment ? optionsBytes([[OPT_COMMENT, utf8(p.comment)]]) : new Uint8Array(0);
+    // One allocation per packet: block header, EPB fields, padded data, options, trailing length.
+    const comment = p.comment ? utf8(p.comment) : undefined;
     const dataLen = p.data.length + pad4(p.data.length);
-    const body = new Uint8Array(20 + dataLen + opts.length);
-    const dv = new DataView(body.buffer);
-    dv.setUint32(0, p.interfaceId, true);
-    dv.setUint32(4, Number((p.timestampNs >> 32n) & 0xffffffffn), true);
-    dv.setUint32(8, Number(p.timestampNs & 0xffffffffn), true);
-    dv.setUint32(12, p.data.length, true);
-    dv.setUint32(16, p.data.length, true);
-    body.set(p.data, 20);
-    body.set(opts, 20 + dataLen);
-    this.parts.push(block(BT_EPB, body));
+    const optLen = comment ? 4 + comment.length + pad4(comment.length) + 4 : 0;
+    const total = 8 + 20 + dataLen + optLen + 4;
+    const out = new Uint8Array(total);
+    const dv = new DataView(out.buffer);
+    dv.setUint32(0, BT_EPB, true);
+    dv.setUint32(4, total, true);
+    dv.setUint32(8, p.interfaceId, true);
+    dv.setUint32(12, Number((p.timestampNs >> 32n) & 0xffffffffn), true);
+    dv.setUint32(16, Number(p.timestampNs & 0xffffffffn), true);
+    dv.setUint32(20, p.data.length, true);
+    dv.setUint32(24, p.data.length, true);
+    out.set(p.data, 28);
+    if (comment) {
+      const o = 28 + dataLen;
+      dv.setUint16(o, OPT_COMMENT, true);
+      dv.setUint16(o + 2, comment.length, true);
+      out.set(comment, o + 4);
+      // opt_endofopt (0, 0) is already zero
+    }
+    dv.setUint32(total - 4, total, true);
+    this.parts.push(out);
   }
 
   bytes(): Uint8Array {
