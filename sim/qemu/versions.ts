@@ -31,6 +31,17 @@ export type ProxyParseOptsEra = '1.x-fprintf' | '2.x-error_report' | 'final-erro
  */
 export type HelpTextEra = 'none' | 'local-only' | 'combined' | 'per-driver-readonly' | 'per-driver-readonly-on' | 'no-proxy';
 
+/**
+ * How a 9p device reports realize failures (boundaries approximate, from the sources of each era):
+ * - `1.x-fprintf`: virtio_9p_init prints bare lines with fprintf and exit(1)s: `Virtio-9p device
+ *   couldn't find fsdev with the id = %s`, `Virtio-9p Failed to initialize fs-driver with id:%s and
+ *   export path:%s`; no mount-tag length error (the tag is truncated);
+ * - `2.x-virtio-9p`: realize with Error (`-device …: ` prefix), same wording;
+ * - `2.x-9pfs`: after the 2.6 split into 9p.c: `9pfs device couldn't find …`, `9pfs Failed to initialize …`;
+ * - `error-prepend`: the driver's own Error prefixed `cannot initialize fsdev '%s': ` (observed 7.2.22).
+ */
+export type NinePRealizeEra = '1.x-fprintf' | '2.x-virtio-9p' | '2.x-9pfs' | 'error-prepend';
+
 /** How the helper switches credentials for T_CREATE/T_MKNOD/T_MKDIR/T_SYMLINK (proxy-protocol.md §10). */
 export type HelperCredSwitch = 'setfsuid-libcap' | 'setresuid-libcap-ng';
 
@@ -61,10 +72,12 @@ export interface QemuFeatures {
   proxyExportFlagsEffective: boolean;
   /** Wording of proxy_parse_opts errors (§12.2). */
   proxyParseOptsEra: ProxyParseOptsEra;
-  /** Realize-time init errors prefixed `cannot initialize fsdev '%s': ` and the modern
-   *  connect_namedsocket texts (`socket name too long`, `failed to connect to '%s'`) — §12.4; the 1.x
-   *  texts were `Socket name too long` / `Failed to connect to %s: %s` (era boundary approximate: 2.x). */
+  /** The modern connect_namedsocket texts (`socket name too long`, `failed to connect to '%s'` with
+   *  sizeof(sockaddr_un)) — §12.4; before: 1.1's `socket error`, then error_report's `Socket name too
+   *  long` / `Failed to connect to %s: %s`. Same (approximate) boundary as the final proxy_parse_opts texts. */
   modernProxyInitMessages: boolean;
+  /** How 9p realize reports failures (see NinePRealizeEra). */
+  ninePRealizeEra: NinePRealizeEra;
   /** Helper uses libcap-ng (bounding set cleared) — 5.0+ (§10.2, §15). */
   helperLibcapNg: boolean;
   /** Helper credential switching (§10.2 for 5.0–9.1, §10.4 for 1.x; the exact switch commit is unidentified). */
@@ -162,7 +175,8 @@ export function qemuFeatures(v: { major: number; minor: number; micro: number })
     optionTableNullTerminatorBug: atLeast(4, 1) && !atLeast(5, 1),
     proxyExportFlagsEffective: atLeast(5, 0),
     proxyParseOptsEra: !atLeast(2, 0) ? '1.x-fprintf' : !atLeast(4, 0) ? '2.x-error_report' : 'final-error_setg',
-    modernProxyInitMessages: atLeast(2, 0),
+    modernProxyInitMessages: atLeast(4, 0),
+    ninePRealizeEra: !atLeast(2, 0) ? '1.x-fprintf' : !atLeast(2, 6) ? '2.x-virtio-9p' : !atLeast(4, 0) ? '2.x-9pfs' : 'error-prepend',
     helperLibcapNg: atLeast(5, 0) && proxyDriver,
     helperCredSwitch: atLeast(5, 0) ? 'setresuid-libcap-ng' : 'setfsuid-libcap',
     helperCapQuirkUid0Gid: atLeast(5, 0) && proxyDriver,

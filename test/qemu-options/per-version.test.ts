@@ -126,3 +126,37 @@ describe('-msg timestamp=on uses the virtual clock, from its position in argv on
       + `2030-01-02T03:04:05.000006Z ${P}-fsdev proxy,id=f1: both socket and sock_fd properties are missing\n`);
   });
 });
+
+describe("9p realize eras (NinePRealizeEra; wording from each era's sources, boundaries approximate)", () => {
+  const dev = 'virtio-9p-pci,fsdev=f0,mount_tag=tag0';
+  const run = (v: string, fsdev: string, peer: 'none' | 'helper' = 'none') => verdict(v, ['-fsdev', fsdev, '-device', dev], peer);
+  it('1.2: bare fprintf lines, "socket error" for a failed connect, then the Virtio-9p init line', () => {
+    expect(run('1.2', 'proxy,id=f0,socket=/run/p.sock').stderr).toBe('socket error\nVirtio-9p Failed to initialize fs-driver with id:f0 and export path:/run/p.sock\n');
+    expect(run('1.2', 'proxy,id=f0,sock_fd=9').stderr).toBe('share path 9 does not exist\n');
+    expect(verdict('1.2', ['-device', 'virtio-9p-pci,fsdev=nope,mount_tag=t']).stderr).toBe("Virtio-9p device couldn't find fsdev with the id = nope\n");
+  });
+  it('2.9: error_report lines with the -device location, then the 9pfs init line', () => {
+    expect(run('2.9', 'proxy,id=f0,socket=/run/p.sock').stderr).toBe(
+      `${P}-device ${dev}: Failed to connect to /run/p.sock: No such file or directory\n${P}-device ${dev}: 9pfs Failed to initialize fs-driver with id:f0 and export path:/run/p.sock\n`);
+  });
+  it('7.2: one line, the driver error prefixed "cannot initialize fsdev" (observed)', () => {
+    expect(run('7.2', 'proxy,id=f0,socket=/run/p.sock').stderr).toBe(`${P}-device ${dev}: cannot initialize fsdev 'f0': failed to connect to '/run/p.sock': No such file or directory\n`);
+  });
+  it('mount tags longer than 31 bytes are refused from 2.x on; 1.x truncated them', () => {
+    const long = ['-fsdev', 'proxy,id=f0,sock_fd=4', '-device', `virtio-9p-pci,fsdev=f0,mount_tag=${'t'.repeat(40)}`];
+    expect(verdict('1.2', long).starts).toBe(true);
+    expect(verdict('2.9', long).stderr).toContain('(40 bytes) is longer than maximum (31 bytes)');
+  });
+});
+
+describe('local export roots across the 2.9 hardening', () => {
+  const host = (p: string) => (p === '/srv/file' ? 'file' as const : p === '/srv/x' ? 'dir' as const : 'missing' as const);
+  const run = (v: string, path: string) => runQemuCommandLine([...BASE, '-fsdev', `local,id=f0,path=${path},security_model=none`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=t'], { version: v, host }).stderr;
+  it('2.8 (naive: no open at init) fails at the root lstat; 2.9 fails in init; 7.2 names the errno', () => {
+    expect(run('2.8', '/srv/gone')).toBe(`${P}-device virtio-9p-pci,fsdev=f0,mount_tag=t: share path /srv/gone does not exist\n`);
+    expect(run('2.8', '/srv/file')).toBe(`${P}-device virtio-9p-pci,fsdev=f0,mount_tag=t: share path /srv/file is not a directory\n`);
+    expect(run('2.9', '/srv/gone')).toBe(`${P}-device virtio-9p-pci,fsdev=f0,mount_tag=t: 9pfs Failed to initialize fs-driver with id:f0 and export path:/srv/gone\n`);
+    expect(run('7.2', '/srv/file')).toBe(`${P}-device virtio-9p-pci,fsdev=f0,mount_tag=t: cannot initialize fsdev 'f0': failed to open '/srv/file': Not a directory\n`);
+    expect(run('2.9', '/srv/x')).toBe('');
+  });
+});

@@ -161,7 +161,10 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
       if (r.ok) { realized.push(r.device); return; }
       if ('abort' in r) { err.raw(`qemu-system-x86_64: ${r.abort}\n`); throw new Stop({ exitCode: null, signal: 'SIGABRT' }); }
       if ('hang' in r) throw new Stop({ exitCode: null, hung: true });
-      err.error(loc, r.message);
+      for (const rep of r.reports) {
+        if (rep.kind === 'bare') err.raw(`${rep.message}\n`);
+        else err.error(loc, rep.message);
+      }
       exit(1);
     };
     for (const { opts, loc } of devices) {

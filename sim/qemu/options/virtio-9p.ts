@@ -58,9 +58,15 @@ export interface RealizeWorld {
 
 export type RealizeOutcome =
   | { ok: true; device: RealizedDevice }
-  | { ok: false; message: string }
+  | { ok: false; reports: RealizeReport[] }
   | { ok: false; abort: string }
   | { ok: false; hang: true };
+
+/** One stderr line of a failed realize: with the option's location (error_report/Error) or bare (fprintf). */
+export interface RealizeReport {
+  kind: 'error' | 'bare';
+  message: string;
+}
 
 export interface RealizedDevice {
   typename: string;
@@ -172,38 +178,52 @@ export function realizeNineP(
   world: RealizeWorld,
   f: QemuFeatures,
 ): RealizeOutcome {
+  const fail = (message: string): RealizeOutcome => ({ ok: false, reports: [{ kind: 'error', message }] });
+  // 1.x virtio_9p_init used fprintf(stderr) + exit(1); later realizes return an Error (NinePRealizeEra).
+  const era = f.ninePRealizeEra;
+  const nine = (message: string): RealizeOutcome => ({ ok: false, reports: [{ kind: era === '1.x-fprintf' ? 'bare' : 'error', message }] });
+  const devName = era === '2.x-9pfs' || era === 'error-prepend' ? '9pfs device' : 'Virtio-9p device';
   // qdev_device_add_from_qdict: bus, then the id, then the properties, then realize (order observed on 7.2.22).
   if (d.bus !== undefined) {
-    if (d.bus !== machine.pciBus || type.bus !== 'PCI') return { ok: false, message: `Bus '${d.bus}' not found` };
+    if (d.bus !== machine.pciBus || type.bus !== 'PCI') return fail(`Bus '${d.bus}' not found`);
   } else if (type.bus === 'virtio-bus' || machine.pciBus === undefined) {
-    return { ok: false, message: `No '${type.bus}' bus found for device '${type.typename}'` };
+    return fail(`No '${type.bus}' bus found for device '${type.typename}'`);
   }
-  if (d.id !== undefined && world.deviceIds.has(d.id)) return { ok: false, message: `Duplicate device ID '${d.id}'` };
+  if (d.id !== undefined && world.deviceIds.has(d.id)) return fail(`Duplicate device ID '${d.id}'`);
   let fsdevId: string | undefined;
   let tag: string | undefined;
   for (const [name, value] of qdictOrder(d.props)) {
     const e = propertyError(type.typename, name, value, d.fromJson);
-    if (e) return { ok: false, message: e };
+    if (e) return fail(e);
     if (name === 'fsdev') fsdevId = String(value);
     if (name === 'mount_tag') tag = String(value);
   }
   // v9fs_device_realize_common (hw/9pfs/9p.c)
   const fse = fsdevs.find((e) => e.id === fsdevId);
-  if (!fse) return { ok: false, message: `9pfs device couldn't find fsdev with the id = ${fsdevId ?? 'NULL'}` };
-  if (tag === undefined) return { ok: false, message: `fsdev with id ${fsdevId} needs mount_tag arguments` };
+  if (!fse) return nine(`${devName} couldn't find fsdev with the id = ${fsdevId ?? 'NULL'}`);
+  if (tag === undefined) return nine(`fsdev with id ${fsdevId} needs mount_tag arguments`);
   const tagBytes = utf8Length(tag);
   if (d.id !== undefined) world.deviceIds.add(d.id); // the device object exists from here on, even if realize fails
-  if (tagBytes > MAX_MOUNT_TAG_BYTES) {
-    return { ok: false, message: `mount tag '${tag}' (${tagBytes} bytes) is longer than maximum (${MAX_MOUNT_TAG_BYTES} bytes)` };
+  if (tagBytes > MAX_MOUNT_TAG_BYTES && era !== '1.x-fprintf') {
+    return fail(`mount tag '${tag}' (${tagBytes} bytes) is longer than maximum (${MAX_MOUNT_TAG_BYTES} bytes)`);
   }
   const device: RealizedDevice = { typename: type.typename, id: d.id, fsdev: fse.id, mountTag: tag };
-  const init = (msg: string): RealizeOutcome => ({ ok: false, message: `cannot initialize fsdev '${fse.id}': ${msg}` });
+  // A driver init failure: since the Error conversion one prefixed line; before, the driver's own
+  // line (fprintf or error_report) and then 9p's "Failed to initialize fs-driver" line.
+  const init = (msg: string, driverPrinted = true): RealizeOutcome => {
+    if (era === 'error-prepend') return fail(`cannot initialize fsdev '${fse.id}': ${msg}`);
+    const kind = era === '1.x-fprintf' ? 'bare' : 'error';
+    const who = era === '2.x-9pfs' ? '9pfs' : 'Virtio-9p';
+    const last: RealizeReport = { kind, message: `${who} Failed to initialize fs-driver with id:${fse.id} and export path:${fse.path}` };
+    return { ok: false, reports: driverPrinted ? [{ kind, message: msg }, last] : [last] };
+  };
   let root: RootLstat = 'dir';
   switch (fse.driver) {
     case 'proxy': {
       const path = fse.path ?? '';
       if (fse.exportFlags & V9FS.PROXY_SOCK_NAME) {
         // connect_namedsocket (§12.4): length check, connect, then unlink "for security reasons".
+        // 1.1 connect_namedsocket had no length check (strcpy into sun_path): not modelled.
         if (utf8Length(path) >= SUN_PATH) return init(f.modernProxyInitMessages ? 'socket name too long' : 'Socket name too long');
         const peer = peerForSocket(world.peer, path);
         if (path === '' && f.modernProxyInitMessages) {
@@ -212,7 +232,8 @@ export function realizeNineP(
           return init(`failed to connect to '': Connection refused`);
         }
         if (path === '' || !socketListens(peer) || world.unlinkedSockets.has(path)) {
-          return init(f.modernProxyInitMessages ? `failed to connect to '${path}': No such file or directory` : `Failed to connect to ${path}: No such file or directory`);
+          return init(f.modernProxyInitMessages ? `failed to connect to '${path}': No such file or directory`
+            : era === '1.x-fprintf' ? 'socket error' : `Failed to connect to ${path}: No such file or directory`);
         }
         world.unlinkedSockets.add(path);
         device.proxy = { mode: 'socket', path };
@@ -228,8 +249,14 @@ export function realizeNineP(
     case 'local': {
       // local_init: open(path, O_DIRECTORY | O_RDONLY) of the export root.
       const kind = world.host(fse.path ?? '');
-      if (kind === 'missing') return init(`failed to open '${fse.path}': No such file or directory`);
-      if (kind === 'file') return init(`failed to open '${fse.path}': Not a directory`);
+      if (!f.localHardened) {
+        // The naive local driver (< 2.9) opens nothing at init: the root lstat decides.
+        root = kind === 'dir' ? 'dir' : kind === 'file' ? 'not_dir' : 'error';
+        break;
+      }
+      // 2.9+: local_init opens the export root; before the Error conversion it printed nothing itself.
+      const errno = kind === 'missing' ? 'No such file or directory' : 'Not a directory';
+      if (kind !== 'dir') return init(`failed to open '${fse.path}': ${errno}`, era === 'error-prepend');
       break;
     }
     case 'handle':
@@ -241,12 +268,12 @@ export function realizeNineP(
     case 'dir':
       return { ok: true, device };
     case 'not_dir':
-      return { ok: false, message: `share path ${fse.path} is not a directory` };
+      return nine(`share path ${fse.path} is not a directory`);
     case 'error':
-      return { ok: false, message: `share path ${fse.path} does not exist` };
+      return nine(`share path ${fse.path} does not exist`);
     case 'short_reply':
       // Before the 5.x reply-size asserts the short reply's effect is not known: reported as a failed lstat (inferred).
-      return f.clientReplySizeAsserts ? { ok: false, abort: SHORT_REPLY_ASSERT } : { ok: false, message: `share path ${fse.path} does not exist` };
+      return f.clientReplySizeAsserts ? { ok: false, abort: SHORT_REPLY_ASSERT } : nine(`share path ${fse.path} does not exist`);
     case 'no_reply':
       return { ok: false, hang: true };
   }
