@@ -125,3 +125,30 @@ describe('virtfs-lab conformance (CLI)', () => {
     expect((await run(['--bogus'])).err).toMatch(/unknown option '--bogus'/);
   });
 });
+
+describe('any suite in the format (robustness)', () => {
+  const basicFd = suite.sessions.find((s) => s.id === 'basic_fd')!;
+  it('a session that cannot be set up fails its steps with a reason instead of aborting', () => {
+    const broken = JSON.parse(JSON.stringify(basicFd));
+    broken.id = 'broken';
+    broken.tree = [{ path: 'a/b', type: 'file', mode: 420, uid: 0, gid: 0 }]; // parent never defined
+    broken.steps = broken.steps.slice(0, 3);
+    const r = replaySuite({ ...suite, sessions: [broken, suite.sessions.find((s) => s.id === 'tmpfs')!] });
+    expect(r.outcomes.filter((o) => o.session === 'broken').map((o) => o.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(r.outcomes.find((o) => o.session === 'broken')!.reason).toMatch(/replay error: .*parent/);
+    expect(r.outcomes.filter((o) => o.session === 'tmpfs').every((o) => o.status === 'passed')).toBe(true);
+  });
+
+  it('a cli run expecting "socket already exists" gets a stale socket at its -s path, whatever the name', () => {
+    const cli = JSON.parse(JSON.stringify(suite.sessions.find((s) => s.kind === 'cli')!));
+    cli.cli_runs = [{ argv: ['/usr/lib/qemu/virtfs-proxy-helper', '-n', '-p', 'EXPORT', '--socket=BASE/stale', '-u', '0', '-g', '0'], returncode: 0, stderr: 'Started\nsocket already exists\nDone\n' }];
+    const r = replaySuite({ ...suite, sessions: [cli] });
+    expect(r.outcomes).toMatchObject([{ status: 'passed' }]);
+  });
+
+  it('wire steps replay over a named socket as well as over fd (basic_socket)', () => {
+    const r = replaySuite(suite, { filter: (s) => s.id === 'basic_socket' });
+    expect(r.failed).toBe(0);
+    expect(r.passed).toBeGreaterThan(150);
+  });
+});
