@@ -59,14 +59,14 @@ function simKernel(): Kernel {
   return k;
 }
 
-type Driver = 'local' | 'proxy';
+type Driver = 'local' | 'proxy' | 'mapped-xattr' | 'mapped-file';
 
-function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void): (P9Message | string)[] {
-  const base = realTree();
+function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void, existing?: string): (P9Message | string)[] {
+  const base = existing ?? realTree();
   try {
     const exp = join(base, 'export');
-    const cfg = driver === 'local'
-      ? { qemu: REAL.qemu.path, args: ['-fsdev', `local,id=f0,path=${exp},security_model=passthrough`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
+    const cfg = driver !== 'proxy'
+      ? { qemu: REAL.qemu.path, args: ['-fsdev', `local,id=f0,path=${exp},security_model=${driver === 'local' ? 'passthrough' : driver}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
       : { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', 'proxy,id=f0,sock_fd=@SOCKFD@', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
     const input = msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n';
     const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input, encoding: 'utf8', timeout: 60_000 });
@@ -77,13 +77,12 @@ function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) =>
       return j.hex ? decodeMessage(Uint8Array.from(Buffer.from(j.hex, 'hex'))) : `error: ${j.error}`;
     });
   } finally {
-    rmSync(base, { recursive: true, force: true });
+    if (!existing) rmSync(base, { recursive: true, force: true });
   }
 }
 
-function runSim(driver: Driver, msgs: Uint8Array[]): (P9Message | string)[] {
-  const kernel = simKernel();
-  const spec = driver === 'local' ? localSpec({ exportPath: '/srv/export' }) : proxySpec({ exportPath: '/srv/export' });
+function runSim(driver: Driver, msgs: Uint8Array[], kernel = simKernel()): (P9Message | string)[] {
+  const spec = driver === 'proxy' ? proxySpec({ exportPath: '/srv/export' }) : localSpec({ exportPath: '/srv/export', securityModel: driver === 'local' ? 'passthrough' : driver });
   const lab = launchLab(spec, { kernel, qemuVersion: '7.2', qemuUser: { uid: 0, gid: 0 } });
   const t = lab.transport();
   return msgs.map((m) => {
@@ -265,4 +264,57 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
     expect([0n, 0xffffffffn]).toContain(p.fsid >> 32n);
     expect(l.fsid >> 32n).not.toBe(p.fsid >> 32n);
   }, 60_000);
+
+  for (const model of ['mapped-xattr', 'mapped-file'] as const) {
+    it(`local ${model}: replies and the metadata the host keeps agree`, () => {
+      const reqs: Req[] = [...PRELUDE,
+        { kind: 'Tmkdir', dfid: 0, name: 'd', mode: 0o40750, gid: 1000 },
+        { kind: 'Tmknod', dfid: 0, name: 'disk', mode: 0o60600, major: 8, minor: 0, gid: 6 },
+        { kind: 'Tsymlink', fid: 0, name: 's', symtgt: '/etc/passwd', gid: 0 },
+        { kind: 'Twalk', fid: 0, newfid: 1, wnames: ['d'] },
+        { kind: 'Tlcreate', fid: 1, name: 'f', flags: 2, mode: 0o4755, gid: 1000 },
+        { kind: 'Tgetattr', fid: 1, request_mask: 0x7ffn },
+        { kind: 'Twalk', fid: 0, newfid: 2, wnames: ['disk'] },
+        { kind: 'Tgetattr', fid: 2, request_mask: 0x7ffn },
+        { kind: 'Tsetattr', fid: 2, valid: 0x1 | 0x2, ...noSet, mode: 0o640, uid: 1000 },
+        { kind: 'Tgetattr', fid: 2, request_mask: 0x7ffn },
+        { kind: 'Twalk', fid: 0, newfid: 3, wnames: ['s'] },
+        { kind: 'Treadlink', fid: 3 },
+        { kind: 'Tgetattr', fid: 3, request_mask: 0x7ffn },
+        { kind: 'Tlopen', fid: 0, flags: 0 },
+        { kind: 'Treaddir', fid: 0, offset: 0n, count: 8192 },
+        { kind: 'Twalk', fid: 0, newfid: 4, wnames: ['.virtfs_metadata'] },
+      ];
+      const msgs = encodeAll(reqs);
+      const files: Record<string, string> = {};
+      const real = runReal(model, msgs, (base) => {
+        if (model === 'mapped-file') for (const f of ['disk', 's', 'd']) files[f] = spawnSync('cat', [join(base, 'export', '.virtfs_metadata', f)], { encoding: 'utf8' }).stdout;
+        else for (const f of ['disk', 's', 'd']) {
+          const py = 'import os,sys\np=sys.argv[1]\nprint("\\n".join(n+"=0x"+os.getxattr(p,n,follow_symlinks=False).hex() for n in sorted(os.listxattr(p,follow_symlinks=False)) if n.startswith("user.virtfs")))';
+          files[f] = spawnSync('python3', ['-c', py, join(base, 'export', f)], { encoding: 'utf8' }).stdout;
+        }
+      }).map(norm);
+      const k = simKernel();
+      const sim = runSim(model, msgs, k).map(norm);
+      for (let i = 0; i < msgs.length; i++) expect(sim[i], `${model} step ${i}: ${reqs[i]!.kind}`).toEqual(real[i]);
+      for (const f of ['disk', 's', 'd']) {
+        let simText: string;
+        if (model === 'mapped-file') {
+          const fd = k.open(k.init, `/srv/export/.virtfs_metadata/${f}`, 0, 0);
+          const r = fd.ok ? k.read(k.init, fd.value, 4096) : undefined;
+          simText = r && r.ok ? new TextDecoder().decode(r.value) : '';
+        } else {
+          const lines: string[] = [];
+          const names = k.llistxattr(k.init, `/srv/export/${f}`, 4096);
+          const list = names.ok && names.value instanceof Uint8Array ? new TextDecoder().decode(names.value).split('\0').filter(Boolean).sort() : [];
+          for (const n of list) {
+            const v = k.lgetxattr(k.init, `/srv/export/${f}`, n, 64);
+            if (v.ok && v.value instanceof Uint8Array) lines.push(`${n}=0x${Buffer.from(v.value).toString('hex')}`);
+          }
+          simText = lines.join('\n');
+        }
+        expect(simText.trim(), `${model} metadata of ${f}`).toBe(files[f]!.trim());
+      }
+    }, 60_000);
+  }
 });

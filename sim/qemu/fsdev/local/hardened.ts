@@ -406,6 +406,9 @@ export class HardenedLocalDriver implements FileOperations {
       const e = yield* readdir(this.libc, fs.dir);
       // local_readdir: mapped-file hides its metadata (the root file only since 2.10).
       if (e.ok && e.value && this.model === 'mapped-file' && (e.value.name === VIRTFS_META_DIR || (this.o.metadataNamesRefused && e.value.name === VIRTFS_META_ROOT_FILE))) continue;
+      // Under the mapped models the host's d_type says nothing about the guest's type: DT_UNKNOWN
+      // (observed on the real 7.2.22 via qtest: every Rreaddir entry has type 0).
+      if (e.ok && e.value && (this.model === 'mapped-xattr' || this.model === 'mapped-file')) return fsOk({ ...e.value, type: 0 });
       return e;
     }
   }
