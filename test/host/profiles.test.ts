@@ -119,3 +119,18 @@ describe('tmpfs profile vs tmpfs replies', () => {
     expect(k.ioctl(t, fd, 0x80087601)).toEqual({ ok: false, errno: 'ENOTTY' });
   });
 });
+
+describe('ext4 directory growth (measured on this machine\'s ext4 with dir_index)', () => {
+  it('stays one block up to 254 eight-byte names, becomes a 3-block htree at 255, never shrinks', () => {
+    const k = new Kernel();
+    const t = k.init;
+    unwrap(k.mkdir(t, '/d', 0o755));
+    const name = (i: number): string => `/d/name${String(i).padStart(4, '0')}`;
+    for (let i = 1; i <= 254; i++) unwrap(k.close(t, unwrap(k.open(t, name(i), O_CREAT | O_RDWR, 0o644))));
+    expect([unwrap(k.lstat(t, '/d')).size, unwrap(k.lstat(t, '/d')).blocks]).toEqual([4096, 8]);
+    unwrap(k.close(t, unwrap(k.open(t, name(255), O_CREAT | O_RDWR, 0o644))));
+    expect([unwrap(k.lstat(t, '/d')).size, unwrap(k.lstat(t, '/d')).blocks]).toEqual([12288, 24]);
+    for (let i = 1; i <= 255; i++) unwrap(k.unlink(t, name(i)));
+    expect(unwrap(k.lstat(t, '/d')).size).toBe(12288);
+  });
+});
