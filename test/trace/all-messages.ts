@@ -20,11 +20,12 @@ export function allMessagePairs(): [P9Message, P9Message][] {
   pair((g) => ({ kind: 'Tattach', tag: g, fid: 1, afid: 0xffffffff, uname: 'root', aname: '', n_uname: 0 }), (g) => ({ kind: 'Rattach', tag: g, qid: q(0x80, 2n) }));
   pair((g) => ({ kind: 'Twalk', tag: g, fid: 1, newfid: 2, wnames: ['pub', 'a.txt'] }), (g) => ({ kind: 'Rwalk', tag: g, wqids: [q(0x80, 3n), q(0, 4n)] }));
   pair((g) => ({ kind: 'Tgetattr', tag: g, fid: 2, request_mask: 0x3fffn }), (g) => ({
-    kind: 'Rgetattr', tag: g, valid: 0x17ffn, qid: q(0, 4n), mode: 0o100644, uid: 0, gid: 0, nlink: 1n, rdev: 0n, size: 6n,
-    blksize: 4096n, blocks: 8n, atime_sec: 1700000000n, atime_nsec: 1n, mtime_sec: 1700000000n, mtime_nsec: 2n,
-    ctime_sec: 1700000000n, ctime_nsec: 3n, btime_sec: 0n, btime_nsec: 0n, gen: 0n, data_version: 0n,
+    // Distinct values in every slot, so that a misaligned field would show in tshark's decode.
+    kind: 'Rgetattr', tag: g, valid: 0x17ffn, qid: q(0, 4n), mode: 0o100644, uid: 1000, gid: 100, nlink: 3n, rdev: 0x801n, size: 6n,
+    blksize: 4096n, blocks: 8n, atime_sec: 1700000001n, atime_nsec: 1n, mtime_sec: 1700000002n, mtime_nsec: 2n,
+    ctime_sec: 1700000003n, ctime_nsec: 3n, btime_sec: 1700000004n, btime_nsec: 4n, gen: 77n, data_version: 88n,
   }));
-  pair((g) => ({ kind: 'Tsetattr', tag: g, fid: 2, valid: 0x1, mode: 0o600, uid: 0, gid: 0, size: 0n, atime_sec: 0n, atime_nsec: 0n, mtime_sec: 0n, mtime_nsec: 0n }), (g) => ({ kind: 'Rsetattr', tag: g }));
+  pair((g) => ({ kind: 'Tsetattr', tag: g, fid: 2, valid: 0x1bf, mode: 0o600, uid: 1000, gid: 100, size: 5n, atime_sec: 11n, atime_nsec: 5n, mtime_sec: 12n, mtime_nsec: 6n }), (g) => ({ kind: 'Rsetattr', tag: g }));
   pair((g) => ({ kind: 'Tlopen', tag: g, fid: 2, flags: 0o2 }), (g) => ({ kind: 'Rlopen', tag: g, qid: q(0, 4n), iounit: 4096 }));
   pair((g) => ({ kind: 'Tread', tag: g, fid: 2, offset: 0n, count: 4096 }), (g) => ({ kind: 'Rread', tag: g, data: Uint8Array.from([104, 101, 108, 108, 111, 10]) }));
   pair((g) => ({ kind: 'Twrite', tag: g, fid: 2, offset: 6n, data: Uint8Array.from([33, 10]) }), (g) => ({ kind: 'Rwrite', tag: g, count: 2 }));

@@ -15,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'virtfs-lab-pcap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function tshark(file: string, ...args: string[]): string[][] {
-  const out = execFileSync(REAL.tshark.path, ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  // TZ=UTC: absolute-time fields must not depend on the machine's zone.
+  const out = execFileSync(REAL.tshark.path, ['-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, TZ: 'UTC' } });
   return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
 }
 
@@ -63,6 +64,11 @@ describe.skipIf(!haveReal(REAL.tshark))('pcapng export dissected by tshark', () 
     expect(fields('9p.msgtype == 110 && 9p.tag == 3', '9p.wname', '9p.newfid')).toEqual([['pub,a.txt', '2']]);
     expect(fields('9p.msgtype == 14', '9p.filename', '9p.lcreate.flags', '9p.gid')).toEqual([['new.txt', '0x00000042', '0']]);
     expect(fields('9p.msgtype == 25', '9p.qidpath', '9p.size', '9p.blksize', '9p.getattr.flags')).toEqual([['4', '6', '4096', '0x00000000000017ff']]);
+    // Every Rgetattr slot holds a distinct value (all-messages.ts): a shifted field would show here.
+    expect(fields('9p.msgtype == 25', '9p.uid', '9p.gid', '9p.nlink', '9p.rdev', '9p.blocks', '9p.gen', '9p.dataversion', '9p.statmode', '9p.atime', '9p.btime'))
+      .toEqual([['1000', '100', '3', '2049', '8', '77', '88', '33188', 'Nov 14, 2023 22:13:21.000000001 UTC', 'Nov 14, 2023 22:13:24.000000004 UTC']]);
+    expect(fields('9p.msgtype == 26', '9p.setattr.flags', '9p.uid', '9p.gid', '9p.size', '9p.atime', '9p.mtime'))
+      .toEqual([['0x000001bf', '1000', '100', '5', 'Jan  1, 1970 00:00:11.000000005 UTC', 'Jan  1, 1970 00:00:12.000000006 UTC']]);
     expect(fields('9p.msgtype == 9', '9p.fstype', '9p.bfree', '9p.fsid', '9p.namelen')).toEqual([['0x0000ef53', '500', '4660', '255']]);
     // tshark 4.0 shows Rreaddir's entries and Rlerror's ecode only as raw data: check the count and
     // that the message is recognised (the bytes themselves are checked by test/p9).
