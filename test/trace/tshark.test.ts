@@ -70,6 +70,16 @@ describe.skipIf(!haveReal(REAL.tshark))('pcapng export dissected by tshark', () 
     expect(fields('9p.msgtype == 26', '9p.setattr.flags', '9p.uid', '9p.gid', '9p.size', '9p.atime', '9p.mtime'))
       .toEqual([['0x000001bf', '1000', '100', '5', 'Jan  1, 1970 00:00:11.000000005 UTC', 'Jan  1, 1970 00:00:12.000000006 UTC']]);
     expect(fields('9p.msgtype == 9', '9p.fstype', '9p.bfree', '9p.fsid', '9p.namelen')).toEqual([['0x0000ef53', '500', '4660', '255']]);
+    // tshark labels most names "Wname" (9p.wname), whatever the message.
+    expect(fields('9p.msgtype == 18', '9p.wname', '9p.mknod.major', '9p.mknod.minor', '9p.gid')).toEqual([['sda', '8', '0', '6']]);
+    expect(fields('9p.msgtype == 16', '9p.wname')).toEqual([['l,/etc/passwd']]);
+    expect(fields('9p.msgtype == 23', '9p.wname')).toEqual([['/etc/passwd']]);
+    expect(fields('9p.msgtype == 30', '9p.wname', '9p.newfid')).toEqual([['user.a', '6']]);
+    expect(fields('9p.msgtype == 31', '9p.size')).toEqual([['3']]);
+    expect(fields('9p.msgtype == 32', '9p.wname', '9p.size', '9p.xattr.flag')).toEqual([['user.b', '3', '0x00000000']]);
+    expect(fields('9p.msgtype == 52', '9p.lock.type', '9p.lock.procid', '9p.wname')).toEqual([['0x00000001', '0x0000002a', 'guest']]);
+    expect(fields('9p.msgtype == 40', '9p.offset', '9p.count')).toEqual([['0', '8192']]);
+    expect(fields('9p.msgtype == 13', '9p.iounit')).toEqual([['4096'], ['0']]);
     // tshark 4.0 shows Rreaddir's entries and Rlerror's ecode only as raw data: check the count and
     // that the message is recognised (the bytes themselves are checked by test/p9).
     expect(fields('9p.msgtype == 41', '9p.count', '9p.tag')).toEqual([['80', '29']]);
