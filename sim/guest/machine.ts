@@ -5,6 +5,7 @@
 // default for 9P2000.L: a Tattach per uid). Terminals are shells over this kernel, with the raw
 // `9p` console on the same mount's channel.
 import { Kernel, type KernelOptions } from '../host/kernel.ts';
+import { O_LARGEFILE } from '../host/constants.ts';
 import type { Process } from '../host/process.ts';
 import { isBlocked, type SysResult } from '../host/result.ts';
 import { errnoNumber } from '../host/errno.ts';
@@ -21,7 +22,7 @@ import { P9Client } from './client.ts';
 import { runConsole, type ConsoleResult } from './console.ts';
 import type { VirtioQueue } from './rpc.ts';
 import { V9fsSession, V9fsWouldBlock } from './session.ts';
-import { V9fsSuper } from './v9fs.ts';
+import { V9fsInode, V9fsSuper } from './v9fs.ts';
 import { wasiRunCommand } from '../wasi/command.ts';
 
 /** The guest's own files (not the host's): visible proof of whose file an escape read. */
@@ -77,7 +78,7 @@ export class GuestMachine {
     this.client = new P9Client(opts.queue);
     this.session = new V9fsSession(this.client);
     // st_dev of the mount: an anonymous device 0:N, as Linux gives 9p superblocks.
-    this.sb = new V9fsSuper(this.session, 53, opts.mountTag);
+    this.sb = new V9fsSuper(this.session, 53, opts.mountTag, () => this.kernel.clock.now());
     const m = this.traced(this.kernel.init, 'mount', { source: opts.mountTag, target: this.mountPoint, fstype: '9p', options: 'trans=virtio,version=9p2000.L,access=user' }, () => {
       const r = this.sb!.mount(0);
       if (!r.ok) return r;
@@ -96,10 +97,19 @@ export class GuestMachine {
     const attempt = (): SysResult<T> => {
       if (this.session) {
         this.session.current = { fsuid: proc.cred.fsuid, fsgid: proc.cred.fsgid };
+        this.session.openFlags = name === 'open' && typeof args.flags === 'string' ? parseInt(args.flags, 8) : null;
         this.session.beginAttempt();
       }
+      // close: remember the open file description, to clunk its fid when the last reference goes.
+      const closing = name === 'close' && typeof args.fd === 'number' ? this.kernel.fileOf(proc, args.fd) : undefined;
       try {
-        const r = rec && ev ? rec.withCause(ev.id, call) : call();
+        const body = (): SysResult<T> => {
+          const r = call();
+          if (name === 'open' && r.ok) return this.afterOpen(proc, r as SysResult<unknown> as SysResult<number>) as SysResult<unknown> as SysResult<T>;
+          if (closing && r.ok && closing.refs <= 0) this.v9fsInodeOf(closing)?.release(closing.id);
+          return r;
+        };
+        const r = rec && ev ? rec.withCause(ev.id, body) : body();
         this.session?.endAttempt();
         if (ev) {
           if (r.ok) ev.result = summarize(r.value);
@@ -112,6 +122,24 @@ export class GuestMachine {
       }
     };
     return attempt();
+  }
+
+  private v9fsInodeOf(f: { loc?: { inode: unknown } | undefined; kind: string }): V9fsInode | undefined {
+    const inode = f.loc?.inode;
+    return inode instanceof V9fsInode && f.kind === 'regular' ? inode : undefined;
+  }
+
+  /** After open(2) of a v9fs regular file: the file_operations.open the VFS lacks (see v9fs.ts). */
+  private afterOpen(proc: Process, r: SysResult<number>): SysResult<number> {
+    if (!r.ok) return r;
+    const f = this.kernel.fileOf(proc, r.value);
+    const inode = f && !f.isPath ? this.v9fsInodeOf(f) : undefined;
+    if (!f || !inode) return r;
+    // fs/open.c build_open_flags: a 64-bit kernel always adds O_LARGEFILE (force_o_largefile()).
+    const o = inode.lopen(f.id, (this.session?.openFlags ?? f.flags) | O_LARGEFILE);
+    if (o.ok) return r;
+    this.kernel.close(proc, r.value);
+    return o;
   }
 
   /** A terminal as uid/gid (a login shell's process), with the raw console as the `9p` command. */

@@ -31,6 +31,8 @@ export const DEFAULT_UNAME = 'nobody';
 export class V9fsSession {
   /** Who is calling (set per syscall by the guest machine): access=user attaches per fsuid. */
   current = { fsuid: 0, fsgid: 0 };
+  /** The open(2) flags of the syscall in progress, if it is an open (Tlcreate takes them). */
+  openFlags: number | null = null;
   msize = DEFAULT_MSIZE;
   private readonly rootFids = new Map<number, number>();
   private replay: Replayed[] = [];

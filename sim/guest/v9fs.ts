@@ -4,15 +4,18 @@
 // through — the guest VFS reads them (Treadlink) and resolves the target in the GUEST namespace;
 // special files (FIFOs, devices) are opened locally by the guest kernel, never on the server.
 //
-// Deviations (labelled): the simulated VFS has no file-open hook, so a file's Tlopen is sent at its
-// first read or write (and the fid is kept per inode and access mode), not at open(2); O_TRUNC
-// arrives as a Tsetattr(size 0) at open, as in Linux. Dentry fids are not clunked (Linux clunks them
-// when the dentry is released). The root's attributes are refreshed only by operations on it.
+// Opens: the simulated VFS has no file-open hook, so the guest machine calls `lopen()` right after a
+// successful open(2) of a v9fs regular file (clone + Tlopen with v9fs_open_to_dotl_flags of the open
+// flags; an error fails the open) and `release()` at the last close (Tclunk). Reads and writes use
+// the newest open fid with the needed access. Deviations (labelled): O_TRUNC's Tsetattr(size 0)
+// comes before the Tlopen (Linux: after vfs_open); directories are opened, read and clunked inside
+// one getdents; dentry fids are not clunked (Linux does when the dentry is released); the root's
+// attributes are refreshed only by operations on it.
 import type { Errno } from '../host/errno.ts';
 import { err, ok, OK_VOID, type Result } from '../host/result.ts';
 import type { StatFs } from '../host/types.ts';
 import type { AttrChange, FsDirEntry, FsInode, InodeAttr, NewInode, SuperBlock } from '../host/vfs.ts';
-import { P9_AT_REMOVEDIR, P9_DOTL, P9_GETATTR, P9_SETATTR, type P9Message, type Qid } from '../p9/index.ts';
+import { linuxOpenToDotl, P9_AT_REMOVEDIR, P9_DOTL, P9_GETATTR, P9_SETATTR, type P9Message, type Qid } from '../p9/index.ts';
 import type { V9fsSession } from './session.ts';
 
 /** include/uapi/linux/magic.h V9FS_MAGIC. */
@@ -52,8 +55,9 @@ export class V9fsSuper implements SuperBlock {
   readonly stableInodes = false;
   root!: V9fsInode;
 
-  /** `dev`: an anonymous block device number (major 0), as Linux gives network filesystems. */
-  constructor(readonly session: V9fsSession, readonly dev: number, readonly mountTag: string) {}
+  /** `dev`: an anonymous block device number (major 0), as Linux gives network filesystems.
+   * `now`: the guest clock — a time equal to it came from ATTR_*TIME without *_SET ("now"). */
+  constructor(readonly session: V9fsSession, readonly dev: number, readonly mountTag: string, readonly now: () => { sec: number; nsec: number } = () => ({ sec: -1, nsec: -1 })) {}
 
   /** Attach as the mounting user and build the root inode (v9fs_mount → v9fs_session_init). */
   mount(uid: number): Result<void> {
@@ -97,8 +101,8 @@ export class V9fsInode implements FsInode {
   readonly ino: number;
   /** Walked (not opened) fid per uid: access=user keeps one per user. */
   readonly fids = new Map<number, number>();
-  /** Opened fids per uid and access mode, for read/write (see the deviation note above). */
-  private readonly openFids = new Map<string, number>();
+  /** Open fids, newest last: one per open(2) of this inode (Linux: one per struct file). */
+  private readonly opens: { file: number; uid: number; accmode: number; fid: number }[] = [];
 
   constructor(readonly sb: V9fsSuper, private attr: InodeAttr, private readonly up: V9fsInode | null, readonly name: string) {
     this.ino = attr.ino;
@@ -145,9 +149,13 @@ export class V9fsInode implements FsInode {
     if (change.uid !== undefined) valid |= P9_SETATTR.UID;
     if (change.gid !== undefined) valid |= P9_SETATTR.GID;
     if (change.size !== undefined) valid |= P9_SETATTR.SIZE;
-    // The VFS hands explicit times: v9fs_vfs_setattr_dotl maps them to *_SET (server uses them).
-    if (change.atime !== undefined) valid |= P9_SETATTR.ATIME | P9_SETATTR.ATIME_SET;
-    if (change.mtime !== undefined) valid |= P9_SETATTR.MTIME | P9_SETATTR.MTIME_SET;
+    // v9fs_vfs_setattr_dotl: ATTR_ATIME → P9_ATTR_ATIME, plus P9_ATTR_ATIME_SET only for an explicit
+    // time (utimensat with a value). The VFS here hands both as values: "now" is recognised as the
+    // guest clock's current time (truncate, touch without -d), and sent without *_SET.
+    const now = this.sb.now();
+    const isNow = (t: { sec: number; nsec: number }) => t.sec === now.sec && t.nsec === now.nsec;
+    if (change.atime !== undefined) valid |= P9_SETATTR.ATIME | (isNow(change.atime) ? 0 : P9_SETATTR.ATIME_SET);
+    if (change.mtime !== undefined) valid |= P9_SETATTR.MTIME | (isNow(change.mtime) ? 0 : P9_SETATTR.MTIME_SET);
     if (change.ctime !== undefined) valid |= P9_SETATTR.CTIME;
     const r = this.s.rpc(() => ({
       kind: 'Tsetattr' as const, fid: fid.value, valid,
@@ -236,7 +244,10 @@ export class V9fsInode implements FsInode {
       // v9fs_vfs_atomic_open_dotl: clone the directory fid, Tlcreate on it; the fid is now the open file.
       const c = this.walk1(dfid.value, null);
       if (!c.ok) return c;
-      r = this.s.rpc(() => ({ kind: 'Tlcreate' as const, fid: c.value.fid, name, flags: P9_DOTL.WRONLY | P9_DOTL.CREATE, mode: perm, gid: init.gid }));
+      // The open(2) flags as v9fs_open_to_dotl_flags maps them (mknod(S_IFREG) has none: O_RDONLY|O_CREAT).
+      // (64-bit kernels add O_LARGEFILE to every open: fs/open.c force_o_largefile.)
+      const oflags = (this.s.openFlags ?? 0o100) | 0o100000;
+      r = this.s.rpc(() => ({ kind: 'Tlcreate' as const, fid: c.value.fid, name, flags: linuxOpenToDotl(oflags) | P9_DOTL.CREATE, mode: perm, gid: init.gid }));
       if (!r.ok) { this.clunk(c.value.fid); return r; }
       openFid = c.value.fid;
     } else {
@@ -254,7 +265,8 @@ export class V9fsInode implements FsInode {
       blocks: 0, blksize: 4096, rdev: init.rdev ?? 0n, atime: now, mtime: now, ctime: now,
     };
     const child = new V9fsInode(this.sb, attr, this, name);
-    if (openFid !== undefined) child.openFids.set(`${this.uid}:w`, openFid);
+    // The Tlcreate fid is the new file's open fid; lopen() adopts it for the struct file.
+    if (openFid !== undefined) child.opens.push({ file: -1, uid: this.uid, accmode: (this.s.openFlags ?? 0) & 3, fid: openFid });
     return ok(child);
   }
 
@@ -298,12 +310,34 @@ export class V9fsInode implements FsInode {
     return rep.kind === 'Rreadlink' ? ok(rep.target) : err('EIO');
   }
 
+  /** open(2) of this file by struct file `file`: clone + Tlopen (or adopt the Tlcreate fid). */
+  lopen(file: number, flags: number): Result<void> {
+    const fresh = this.opens.find((o) => o.file === -1 && o.uid === this.uid);
+    if (fresh) { fresh.file = file; return OK_VOID; }
+    // v9fs_file_open: O_TRUNC is not sent (the VFS truncates with setattr), nor O_CREAT/O_EXCL here.
+    const fid = this.openClone(linuxOpenToDotl(flags & ~0o300));
+    if (!fid.ok) return fid;
+    this.opens.push({ file, uid: this.uid, accmode: flags & 3, fid: fid.value });
+    return OK_VOID;
+  }
+
+  /** Last close of struct file `file` (v9fs_dir_release → p9_fid_put → Tclunk). */
+  release(file: number): void {
+    const i = this.opens.findIndex((o) => o.file === file);
+    if (i < 0) return;
+    const [o] = this.opens.splice(i, 1);
+    this.clunk(o!.fid);
+  }
+
   private ioFid(write: boolean): Result<number> {
-    const key = `${this.uid}:${write ? 'w' : 'r'}`;
-    const have = this.openFids.get(key);
-    if (have !== undefined) return ok(have);
-    const fid = this.openClone(write ? P9_DOTL.WRONLY : P9_DOTL.RDONLY);
-    if (fid.ok) this.openFids.set(key, fid.value);
+    const want = (a: number) => (write ? a === 1 || a === 2 : a === 0 || a === 2);
+    for (let i = this.opens.length - 1; i >= 0; i--) {
+      const o = this.opens[i]!;
+      if (o.uid === this.uid && want(o.accmode)) return ok(o.fid);
+    }
+    // No open fid (e.g. a file opened before a uid switch): open one as Linux's writeback fid would.
+    const fid = this.openClone(write ? P9_DOTL.RDWR : P9_DOTL.RDONLY);
+    if (fid.ok) this.opens.push({ file: -2, uid: this.uid, accmode: write ? 2 : 0, fid: fid.value });
     return fid;
   }
 
@@ -344,7 +378,7 @@ export class V9fsInode implements FsInode {
   }
 
   fsync(): Result<void> {
-    const fid = this.openFids.get(`${this.uid}:w`) ?? this.openFids.get(`${this.uid}:r`);
+    const fid = this.opens[this.opens.length - 1]?.fid;
     if (fid === undefined) return OK_VOID;
     const r = this.s.rpc(() => ({ kind: 'Tfsync' as const, fid, datasync: 0 }));
     return r.ok ? OK_VOID : r;

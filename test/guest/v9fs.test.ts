@@ -149,3 +149,43 @@ describe('trace', () => {
     expect(chain).toContain(exec.id);
   });
 });
+
+describe('open, create and close (Linux v9fs flags)', () => {
+  it('open(2) sends a clone + Tlopen with v9fs_open_to_dotl_flags (O_LARGEFILE added), close sends Tclunk', () => {
+    const { g, sh } = boot('proxy');
+    const n = g.client!.log.length;
+    expect(sh.run('cat /mnt/hello.txt').exit).toBe(0);
+    const reqs = sent(g, n);
+    const lopen = reqs.find((m) => m.kind === 'Tlopen')!;
+    expect(lopen).toMatchObject({ kind: 'Tlopen', flags: 0o100000 });
+    const fid = lopen.kind === 'Tlopen' ? lopen.fid : -1;
+    const i = reqs.indexOf(lopen);
+    expect(reqs[i - 1]).toMatchObject({ kind: 'Twalk', newfid: fid, wnames: [] });
+    expect(reqs.slice(i).map((m) => m.kind)).toEqual(['Tlopen', 'Tread', 'Tread', 'Tclunk']);
+    expect(reqs[reqs.length - 1]).toMatchObject({ kind: 'Tclunk', fid });
+  });
+
+  it('O_CREAT sends Tlcreate with the open flags (no O_TRUNC on the wire), O_TRUNC a Tsetattr size 0 without MTIME_SET', () => {
+    const { g, sh } = boot('local');
+    let n = g.client!.log.length;
+    expect(sh.run('echo hi > /mnt/pub/new').exit).toBe(0);
+    expect(sent(g, n).find((m) => m.kind === 'Tlcreate')).toMatchObject({ name: 'new', flags: 0o100101, mode: 0o644, gid: 0 });
+    n = g.client!.log.length;
+    expect(sh.run('echo again > /mnt/pub/new').exit).toBe(0);
+    const reqs = sent(g, n);
+    expect(reqs.find((m) => m.kind === 'Tsetattr')).toMatchObject({ valid: 0x8 | 0x20 | 0x40, size: 0n });
+    expect(reqs.find((m) => m.kind === 'Tlopen')).toMatchObject({ flags: 0o100001 });
+    expect(sh.run('cat /mnt/pub/new')).toMatchObject({ stdout: 'again\n' });
+  });
+
+  it('an error at open fails the open(2) itself (readonly export: EROFS)', () => {
+    const k = new Kernel({ name: 'host', rootFs: 'ext4' });
+    loadTree(k, k.init, HOST);
+    const lab = launchLab(localSpec({ exportPath: '/srv/export', mountTag: 'share', readonly: true }), { kernel: k, qemuVersion: '7.2' });
+    const g = new GuestMachine({ queue: lab.transport('share'), mountTag: 'share' });
+    const sh = g.shell();
+    expect(sh.run('cat /mnt/hello.txt')).toMatchObject({ exit: 0, stdout: 'hello\n' });
+    expect(sh.run('echo x >> /mnt/hello.txt')).toMatchObject({ exit: 1, stderr: 'bash: /mnt/hello.txt: Read-only file system\n' });
+    expect(g.client!.log.some((e) => e.request.kind === 'Tlopen' && e.reply?.kind === 'Rlerror' && e.reply.ecode === 30)).toBe(true);
+  });
+});
