@@ -44,7 +44,8 @@ function genFilesystem(r: Rng, o: GenOptions, slots: number[], shared: boolean):
     const d: string[] = [];
     if (driver !== undefined) d.push(`type=${q(driver)}`);
     if (!virtiofs && chance(r, 0.35)) d.push(`wrpolicy=${q(bad() ? pick(r, ['default', 'later']) : 'immediate')}`);
-    if (virtiofs && chance(r, 0.5)) d.push(`queue=${q(pick(r, ['1024', '256']))}`);
+    if (virtiofs && chance(r, 0.5)) d.push(`queue=${q(bad() ? 'many' : pick(r, ['1024', '256']))}`);
+    if (chance(r, 0.08)) d.push(`format=${q(bad() ? 'qcow9' : pick(r, ['raw', 'qcow2']))}`);
     kids.push(`<driver ${d.join(' ')}/>`);
   }
   const dirs = ['/export/to/guest', '/srv/share', '/srv/with,comma', '/srv/a b', 'relative/dir', '/export/ünïcode'];
@@ -58,6 +59,9 @@ function genFilesystem(r: Rng, o: GenOptions, slots: number[], shared: boolean):
   }
   if (!chance(r, o.invalid / 3)) kids.push(`<target dir=${q(pick(r, ['tag', 'tag', '/import/from/host', 'with,comma', 'x'.repeat(31), 'häst']))}/>`);
   if (chance(r, 0.2)) kids.push('<readonly/>');
+  if (chance(r, 0.1)) kids.push(`<space_hard_limit unit=${q(bad() ? 'parsecs' : pick(r, ['KiB', 'G', 'bytes']))}>${bad() ? 'lots' : pick(r, ['1024', '5'])}</space_hard_limit>`);
+  if (chance(r, 0.05)) kids.push(`<space_soft_limit>${pick(r, ['2048', '18446744073709551615'])}</space_soft_limit>`);
+  if (virtiofs && chance(r, 0.3)) kids.push(`<binary path='/usr/libexec/virtiofsd' xattr='on'><cache mode='always'/><lock posix='off' flock='off'/></binary>`);
   if (chance(r, 0.1)) kids.push(`<alias name=${q(pick(r, ['ua-share', 'ua-x1', 'plain']))}/>`);
   if (chance(r, virtiofs ? 0.3 : 0.05)) kids.push(`<boot order=${q(pick(r, ['2', '3']))}/>`);
   if (chance(r, 0.12) && slots.length) {
@@ -84,7 +88,8 @@ export function genDomain(r: Rng, o: GenOptions = { invalid: 0.08 }): string {
     const bus = pick(r, ['virtio', 'ide']);
     const dev = bus === 'virtio' ? pick(r, ['vda', 'vdb']) : pick(r, ['hda', 'hdb']);
     const fmt = chance(r, 0.5) ? `<driver name='qemu' type='qcow2'/>` : '';
-    devices.push(`    <disk type='file' device='disk'>${fmt}<source file='/var/lib/images/d.img'/><target dev='${dev}' bus='${bus}'/></disk>`);
+    if (chance(r, 0.3)) devices.push(`    <disk type='block' device='disk'>${fmt}<source dev='/dev/vg/lv'/><target dev='${dev}' bus='${bus}'/></disk>`);
+    else devices.push(`    <disk type='file' device='disk'>${fmt}<source file='/var/lib/images/d.img'/><target dev='${dev}' bus='${bus}'/></disk>`);
   }
   const nfs = pick(r, [1, 1, 2, 3]);
   for (let i = 0; i < nfs; i++) devices.push(genFilesystem(r, o, slots, shared));

@@ -38,7 +38,7 @@ export function scaleInteger(value: bigint, suffix: string | undefined, scale: b
     if (p === undefined) throw new LibvirtError('INVALID_ARG', `unknown suffix '${s}'`, span);
     factor = base ** BigInt(p);
   }
-  if (value !== 0n && value >= MAX_U64 / factor) {
+  if (value !== 0n && value > MAX_U64 / factor) {
     throw new LibvirtError('OVERFLOW', `value too large: ${value}${s}`, span);
   }
   return value * factor;
