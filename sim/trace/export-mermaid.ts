@@ -15,6 +15,11 @@ export interface MermaidOptions {
   maxLabel?: number;
   /** Add Mermaid's `autonumber`. Default false. */
   autonumber?: boolean;
+  /**
+   * Draw at most this many events, then a closing note saying how many were left out (Mermaid
+   * becomes unusable with thousands of messages; filter first for a focused picture).
+   */
+  maxEvents?: number;
 }
 
 const MERMAID_ENTITY: Record<string, string> = { '#': '#35;', ';': '#59;', '<': '#lt;', '>': '#gt;' };
@@ -38,7 +43,8 @@ export function exportMermaid(events: readonly TraceEvent[], opts: MermaidOption
   const lanes: Lane[] = ['guest', 'qemu', 'helper', 'host'];
   if (events.some((e) => e.lane === 'libvirt')) lanes.unshift('libvirt');
   for (const l of lanes) lines.push(`  participant ${ALIAS[l]} as ${TITLE[l]}`);
-  for (const e of events) {
+  const shown = opts.maxEvents !== undefined ? events.slice(0, Math.max(0, opts.maxEvents)) : events;
+  for (const e of shown) {
     const from = ALIAS[e.lane];
     switch (e.kind) {
       case 'p9': case 'proxy':
@@ -50,6 +56,10 @@ export function exportMermaid(events: readonly TraceEvent[], opts: MermaidOption
       default:
         lines.push(`  Note over ${from}: ${label(e, opts)}`);
     }
+  }
+  if (shown.length < events.length) {
+    const left = events.length - shown.length;
+    lines.push(`  Note over ${ALIAS[lanes[0]!]},K: … ${left} more event${left === 1 ? '' : 's'} not drawn`);
   }
   return lines.join('\n') + '\n';
 }

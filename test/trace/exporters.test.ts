@@ -93,3 +93,14 @@ describe('one-line summaries of the remaining shapes', () => {
     ]);
   });
 });
+
+describe('Mermaid size limit', () => {
+  it('maxEvents draws the first N and says how many were left out', () => {
+    const m = exportMermaid(sampleTrace().events, { maxEvents: 2 }).trimEnd().split('\n');
+    expect(m.slice(6)).toEqual([
+      '  Note over L: #35;1 socketpair: socketpair(AF_UNIX, SOCK_STREAM) = [21, 22] fds 21=helper end, 22=QEMU end',
+      '  Note over H: #35;2 start pid 7 virtfs-proxy-h ["virtfs-proxy-helper", "-f", "21", "-p", "/srv/export", "-n"]',
+      '  Note over L,K: … 11 more events not drawn',
+    ]);
+  });
+});
