@@ -160,3 +160,11 @@ describe('local export roots across the 2.9 hardening', () => {
     expect(run('2.9', '/srv/x')).toBe('');
   });
 });
+
+describe('options the model refuses to guess about', () => {
+  it('-set and -readconfig are reported as not modelled (typed error)', () => {
+    expect(() => verdict('7.2', ['-fsdev', 'proxy,id=f0,sock_fd=4', '-set', 'fsdev.f0.path=/x'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
+    expect(() => verdict('7.2', ['-readconfig', '/etc/qemu.cfg'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
+    expect(() => verdict('7.2', ['-set', 'machine.foo=bar'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
+  });
+});

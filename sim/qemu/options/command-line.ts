@@ -105,6 +105,11 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
           else if (!first.includes('=')) machineType = first;
           break;
         }
+        case 'set':
+        case 'readconfig':
+          // `-set GROUP.ID.KEY=VALUE` / `-readconfig FILE` edit or add option groups after parsing (and
+          // fail in their own ways: `can't parse`, `there is no chardev "x" defined`): not modelled.
+          throw new QemuNotModelledError({ argIndex: i, option: `${word} ${arg}`, reason: `${word} is not modelled` });
         case 'msg':
           // configure_msg: takes effect for every later report, including this run's fsdev/device errors.
           if (/(?:^|,)timestamp=(on|yes|true|y)(?:,|$)/.test(arg!) || /(?:^|,)timestamp(?:,|$)/.test(arg!)) err.timestamps = true;
