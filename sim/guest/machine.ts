@@ -8,7 +8,7 @@ import { Kernel, type KernelOptions } from '../host/kernel.ts';
 import { O_LARGEFILE } from '../host/constants.ts';
 import type { Process } from '../host/process.ts';
 import { isBlocked, type SysResult } from '../host/result.ts';
-import { errnoNumber } from '../host/errno.ts';
+import { errnoNumber, STRERROR } from '../host/errno.ts';
 import type { VirtualClock } from '../host/clock.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
 import type { GuestCallEvent } from '../trace/event.ts';
@@ -70,6 +70,12 @@ export class GuestMachine {
     this.kernel = new Kernel(ko);
     this.mountPoint = opts.mountPoint ?? '/mnt';
     loadTree(this.kernel, this.kernel.init, [...GUEST_ROOT_TREE, ...(opts.tree ?? [])]);
+    // The scenario names the mount point: make it, as an admin would before mounting (mkdir -p).
+    let dir = '';
+    for (const part of this.mountPoint.split('/').filter(Boolean)) {
+      dir += `/${part}`;
+      if (!this.kernel.lstat(this.kernel.init, dir).ok) this.kernel.mkdir(this.kernel.init, dir, 0o755);
+    }
     if (!opts.queue) {
       this.client = null; this.session = null; this.sb = null;
       this.mountError = `mount: ${this.mountPoint}: special device ${opts.mountTag} does not exist.`;
@@ -84,7 +90,7 @@ export class GuestMachine {
       if (!r.ok) return r;
       return this.kernel.mount(this.kernel.init, this.mountPoint, this.sb!, { source: opts.mountTag });
     });
-    this.mountError = m.ok ? null : isBlocked(m) ? `mount: ${this.mountPoint}: blocked (${m.blocked.what})` : `mount: ${this.mountPoint}: ${m.errno}`;
+    this.mountError = m.ok ? null : isBlocked(m) ? `mount: ${this.mountPoint}: blocked (${m.blocked.what})` : `mount: ${this.mountPoint}: ${STRERROR[m.errno] ?? m.errno}`;
   }
 
   /** One guest syscall: recorded as a guest-call event that causes the 9P traffic it makes; a v9fs
