@@ -6,6 +6,8 @@ import { ProxyDecodeError, type ProxyDecodeErrorData } from './errors.ts';
 import { decodeReply } from './replies.ts';
 import { WireReader, type FieldSpan } from './marshal.ts';
 import { REQUESTS, requestName, typeName, type FieldSpec, type RequestName } from './requests.ts';
+import { modeOctal, openFlagsSymbolic, xattrFlagsSymbolic } from './symbolic.ts';
+import { errnoName } from '../host/errno.ts';
 
 export interface DescribedField {
   name: string;
@@ -15,6 +17,10 @@ export interface DescribedField {
   length: number;
   /** Human-readable value: numbers in decimal (signed where the C type is), strings quoted C-style. */
   display: string;
+  /** open(2) / setxattr flags by name, as the suite writes them ("O_RDWR|O_CREAT|O_EXCL"). */
+  symbolic?: string;
+  /** Modes in octal ("0o100644"). */
+  octal?: string;
 }
 
 export interface DescribedFrame {
@@ -44,15 +50,22 @@ function display(span: FieldSpan, spec?: FieldSpec): string {
   const v = span.value;
   if (v instanceof Uint8Array) return `${quoteBytes(v)} (len ${v.length}${spec?.role === 'fid' && v[v.length - 1] === 0 ? ', NUL counted' : ''})`;
   if (typeof v === 'bigint') return spec?.signed ? BigInt.asIntN(64, v).toString() : v.toString();
-  if (spec?.name === 'mode') return `${v} (0${v.toString(8)})`;
-  if (spec?.name === 'flags') return `${v} (0x${v.toString(16)})`;
   return spec?.signed ? String(v | 0) : String(v);
 }
 
-function toDescribed(spans: FieldSpan[], specs: readonly FieldSpec[]): DescribedField[] {
+function toDescribed(spans: FieldSpan[], specs: readonly FieldSpec[], request?: string): DescribedField[] {
   return spans.map((sp) => {
     const spec = specs.find((f) => f.name === sp.name);
-    return { name: sp.name, kind: sp.kind, offset: sp.offset, length: sp.length, display: sp.name.startsWith('header.') ? headerDisplay(sp) : display(sp, spec) };
+    const out: DescribedField = { name: sp.name, kind: sp.kind, offset: sp.offset, length: sp.length, display: sp.name.startsWith('header.') ? headerDisplay(sp) : display(sp, spec) };
+    if (typeof sp.value === 'number' && sp.name === 'flags') {
+      out.symbolic = request === 'T_LSETXATTR' ? xattrFlagsSymbolic(sp.value) : openFlagsSymbolic(sp.value);
+      out.display = `${sp.value} (${out.symbolic})`;
+    }
+    if (typeof sp.value === 'number' && sp.name === 'mode') {
+      out.octal = modeOctal(sp.value);
+      out.display = `${sp.value} (${out.octal})`;
+    }
+    return out;
   });
 }
 
@@ -95,7 +108,7 @@ export function describeRequest(buf: Uint8Array, at = 0): DescribedFrame {
     if (e instanceof ProxyDecodeError) frame.error = e.data;
     else throw e;
   }
-  frame.fields = [...toDescribed(r.spans, []), ...toDescribed(pr.spans, specs)];
+  frame.fields = [...toDescribed(r.spans, []), ...toDescribed(pr.spans, specs, name)];
   if (!name && size > 0 && size <= PROXY_MAX_IO_SZ) {
     frame.fields.push({ name: 'payload', kind: 'bytes', offset: at + PROXY_HDR_SZ, length: payloadEnd - at - PROXY_HDR_SZ, display: `${payloadEnd - at - PROXY_HDR_SZ} byte(s)` });
   }
@@ -115,6 +128,12 @@ export function describeRequests(buf: Uint8Array): DescribedFrame[] {
   return out;
 }
 
+/** "-2 (ENOENT)": a negated Linux errno from a reply. */
+function errnoDisplay(v: number): string {
+  const name = v < 0 ? errnoName(-v) : undefined;
+  return name ? `${v} (${name})` : String(v);
+}
+
 /** Describes a helper reply to `request` (helper → client). `sizeArg` as for decodeReply. */
 export function describeReply(request: RequestName, buf: Uint8Array, sizeArg = 1): DescribedFrame {
   const frame: DescribedFrame = { offset: 0, length: buf.length, typeName: `${request} reply`, fields: [], trailing: 0 };
@@ -123,7 +142,7 @@ export function describeReply(request: RequestName, buf: Uint8Array, sizeArg = 1
     frame.fields = d.spans.map((sp) => ({
       name: sp.name, kind: sp.kind, offset: sp.offset, length: sp.length,
       display: sp.name === 'header.type' ? `${sp.value} (${sp.value === 0 ? 'T_SUCCESS' : sp.value === 1 ? 'T_ERROR' : '?'})`
-        : sp.name === 'errno' || (sp.name === 'data' && !d.ok) ? `${(sp.value as number) | 0}`
+        : sp.name === 'errno' || (sp.name === 'data' && !d.ok) ? errnoDisplay((sp.value as number) | 0)
         : sp.name === 'data' ? `${sp.value} (V9FS_FD_VALID)`
         : sp.value instanceof Uint8Array ? quoteBytes(sp.value)
         : typeof sp.value === 'bigint' && /_sec$|_nsec$/.test(sp.name) ? BigInt.asIntN(64, sp.value).toString()

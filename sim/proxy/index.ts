@@ -10,3 +10,4 @@ export * from './stat.ts';
 export * from './replies.ts';
 export * from './describe.ts';
 export * from './utf8.ts';
+export * from './symbolic.ts';

@@ -163,6 +163,29 @@ describe('describe frames (field ↔ byte ranges)', () => {
   });
   it('describes replies', () => {
     const r = describeReply('T_MKDIR', unhex('0100000004000000efffffff'));
-    expect(r.fields.map((x) => x.display)).toEqual(['1 (T_ERROR)', '4', '-17']);
+    expect(r.fields.map((x) => x.display)).toEqual(['1 (T_ERROR)', '4', '-17 (EEXIST)']);
+  });
+});
+
+describe('describe agrees with the recorded suite\'s decoded requests', () => {
+  it('field names, lengths, symbolic flags and octal modes of every well-formed request', async () => {
+    const { readFileSync } = await import('node:fs');
+    const suite = JSON.parse(readFileSync('/work/shared/vectors/proxy-conformance-public.json', 'utf8')) as { sessions: { steps: { request_hex: string; request_wellformed: boolean; request: { fields: { name: string; kind: string; len?: number; symbolic?: string; octal?: string }[]; trailing_bytes?: number } }[] }[] };
+    let checked = 0;
+    for (const s of suite.sessions) {
+      for (const st of s.steps) {
+        if (!st.request_wellformed) continue;
+        const d = describeRequest(unhex(st.request_hex));
+        const fields = d.fields.filter((f) => !f.name.startsWith('header.'));
+        expect(fields.map((f) => f.name)).toEqual(st.request.fields.map((f) => f.name));
+        st.request.fields.forEach((f, i) => {
+          if (f.kind === 's') expect(fields[i]!.length).toBe(2 + f.len!);
+          if (f.symbolic !== undefined) expect(fields[i]!.symbolic).toBe(f.symbolic);
+          if (f.octal !== undefined) expect(fields[i]!.octal).toBe(f.octal);
+        });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 });
