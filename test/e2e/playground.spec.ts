@@ -205,6 +205,12 @@ test.describe('layout and accessibility', () => {
       await page.getByTestId('trace-table').locator('.row').first().click();
       await expect(page.getByTestId('hex-view')).toBeVisible();
       expect(await axeViolations(page)).toEqual([]);
+      // The scenario tab: script, guest terminal (xterm.js), trace.
+      await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+      await page.getByTestId('tab-scenario').click();
+      await page.getByTestId('scenario-run').click();
+      await expect(page.getByTestId('guest-terminal')).toHaveAttribute('data-ready', 'true');
+      expect(await axeViolations(page)).toEqual([]);
     });
   }
 });

@@ -5,7 +5,11 @@
 import type { PlaygroundInputs } from '../state/inputs.ts';
 
 export interface PresetEntry { id: string; title: string; file: string; source: string }
-export interface Preset extends PresetEntry { inputs: PlaygroundInputs }
+export interface Preset extends PresetEntry {
+  inputs: PlaygroundInputs;
+  /** The scenario file as fetched, for running it (sim/scenario validates it again). */
+  raw: string;
+}
 
 export class PresetError extends Error {
   static readonly code = 'PresetError' as const;
@@ -71,7 +75,8 @@ export async function fetchPresetIndex(base: URL): Promise<PresetEntry[]> {
 export async function fetchPreset(base: URL, entry: PresetEntry): Promise<Preset> {
   const res = await fetch(new URL(`presets/${entry.file}`, base));
   if (!res.ok) throw new PresetError({ file: entry.file, pointer: '', reason: `could not be loaded (HTTP ${res.status})` });
+  const raw = await res.text();
   let json: unknown;
-  try { json = await res.json(); } catch { throw new PresetError({ file: entry.file, pointer: '', reason: 'is not valid JSON' }); }
-  return { ...entry, inputs: presetInputs(json, entry.file) };
+  try { json = JSON.parse(raw); } catch { throw new PresetError({ file: entry.file, pointer: '', reason: 'is not valid JSON' }); }
+  return { ...entry, inputs: presetInputs(json, entry.file), raw };
 }

@@ -15,6 +15,19 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
         const { launchTrace } = await import('./launchTrace.ts');
         return { id: req.id, kind: 'launch-trace', result: launchTrace(req.xml, req.opts) };
       }
+      case 'scenario-open':
+      case 'scenario-step':
+      case 'scenario-run':
+      case 'scenario-restart':
+      case 'guest-exec': {
+        const s = await import('./scenarioSession.ts');
+        const result = req.kind === 'scenario-open' ? s.openScenario(req.presetJson, req.inputs)
+          : req.kind === 'guest-exec' ? s.guestExec(req.session, req.line)
+          : req.kind === 'scenario-step' ? s.stepScenario(req.session)
+          : req.kind === 'scenario-run' ? s.runScenarioToEnd(req.session)
+          : s.restartScenario(req.session);
+        return { id: req.id, kind: 'scenario', result };
+      }
     }
   } catch (e) {
     return { id: req.id, kind: 'crash', message: e instanceof Error ? `${e.message}` : String(e) };

@@ -3,13 +3,19 @@
 // style.md §4.2). Plain structured-cloneable data only: PlanResult is JSON-shaped by contract.
 import type { PlanOptions, PlanResult } from '../../../sim/libvirt/index.ts';
 import type { LaunchTraceResult } from './launchTrace.ts';
+import type { ScenarioReply } from './scenarioSession.ts';
+import type { PlaygroundInputs } from '../state/inputs.ts';
 
 export type SimRequest =
   | { id: number; kind: 'plan'; xml: string; opts: PlanOptions }
-  | { id: number; kind: 'launch-trace'; xml: string; opts: PlanOptions };
+  | { id: number; kind: 'launch-trace'; xml: string; opts: PlanOptions }
+  | { id: number; kind: 'scenario-open'; presetJson: string; inputs: PlaygroundInputs }
+  | { id: number; kind: 'scenario-step' | 'scenario-run' | 'scenario-restart'; session: number }
+  | { id: number; kind: 'guest-exec'; session: number; line: string };
 
 export type SimReply =
   | { id: number; kind: 'plan'; result: PlanResult }
   | { id: number; kind: 'launch-trace'; result: LaunchTraceResult }
+  | { id: number; kind: 'scenario'; result: ScenarioReply }
   /** The simulator threw (a bug, not a user error: user errors are `ok:false` plan results). */
   | { id: number; kind: 'crash'; message: string };

@@ -34,7 +34,7 @@ export class Playground {
   layout = $state<PaneLayout>(DEFAULT_VIEW.layout);
   split = $state(DEFAULT_VIEW.split);
   /** The right pane's tab. */
-  tab = $state<'plan' | 'trace'>(DEFAULT_VIEW.tab);
+  tab = $state<'plan' | 'trace' | 'scenario'>(DEFAULT_VIEW.tab);
   /** False until the initial XML (share link or the simulator's default) is in place. */
   loaded = $state(false);
 
@@ -50,7 +50,7 @@ export class Playground {
   reveal = $state(false);
 
   /** The preset last loaded, with the inputs it set (shown while the inputs are still those). */
-  preset = $state.raw<{ id: string; title: string; source: string; inputs: PlaygroundInputs } | null>(null);
+  preset = $state.raw<{ id: string; title: string; source: string; inputs: PlaygroundInputs; raw: string } | null>(null);
 
   get activePreset(): { id: string; title: string; source: string } | null {
     const p = this.preset;
@@ -75,7 +75,8 @@ export class Playground {
   }
 
   get shareState(): ShareState {
-    return { ...this.inputs, view: { layout: this.layout, split: this.split, tab: this.tab } };
+    // The scenario tab needs a loaded preset, which share links do not carry (yet): share it as 'plan'.
+    return { ...this.inputs, view: { layout: this.layout, split: this.split, tab: this.tab === 'scenario' ? 'plan' : this.tab } };
   }
 
   applyShareState(s: ShareState): void {
@@ -83,6 +84,7 @@ export class Playground {
     this.layout = s.view.layout;
     this.split = s.view.split;
     this.tab = s.view.tab;
+    this.preset = null;
   }
 
   /** Is the outcome for exactly the current inputs? (Otherwise a newer request is on its way.) */

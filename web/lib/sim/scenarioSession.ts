@@ -1,0 +1,89 @@
+// Scenario runs in the worker (sim/scenario ScenarioRun): a preset's host tree, guest and script,
+// launched from the domain XML and versions currently in the playground. One live session at a time;
+// the page steps it, runs it to the end, restarts it (a deterministic replay), or types commands into
+// the guest's shell (the guest terminal), each reply carrying the results and the whole trace so far.
+import { parseScenario, ScenarioRun, ScenarioError, type LineResult, type Scenario } from '../../../sim/scenario/index.ts';
+import type { Shell } from '../../../sim/shell/shell.ts';
+import type { TraceEvent } from '../../../sim/trace/event.ts';
+import type { PlaygroundInputs } from '../state/inputs.ts';
+
+export interface ScenarioSnapshot {
+  session: number;
+  title: string;
+  script: { text: string; actor: string }[];
+  /** Results so far, by script line (null: not started). */
+  results: (LineResult | null)[];
+  done: boolean;
+  /** Lines waiting on something (a frozen helper). */
+  blocked: { index: number; what: string }[];
+  /** Why the run could not start (libvirt refused, QEMU refused), as virsh would show it. */
+  error: string | null;
+  /** Commands typed into the guest terminal, in order. */
+  terminal: { command: string; stdout: string; stderr: string; exit: number | null; blocked?: string }[];
+  trace: TraceEvent[];
+}
+
+export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
+
+let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal'] } | null = null;
+let nextSession = 1;
+
+function snapshot(): ScenarioSnapshot {
+  const c = current!;
+  const run = c.run;
+  const sched = run.scheduler;
+  return {
+    session: c.id,
+    title: run.scenario.title,
+    script: run.scenario.guest.script.map((text) => ({ text, actor: text.startsWith('host: ') ? 'host' : text.startsWith('racer: ') ? 'racer' : 'guest' })),
+    results: run.scenario.guest.script.map((_, i) => sched?.results[i] ?? null),
+    done: sched ? sched.done : true,
+    blocked: sched?.blocked ?? [],
+    error: run.error?.message ?? null,
+    terminal: [...c.terminal],
+    trace: [...run.recorder.events],
+  };
+}
+
+/** Start a session: the preset with the playground's domain XML, era, variant and QEMU version. */
+export function openScenario(presetJson: string, inputs: PlaygroundInputs): ScenarioReply {
+  let scenario: Scenario;
+  try {
+    const raw = JSON.parse(presetJson) as Record<string, unknown>;
+    scenario = parseScenario({ ...raw, domain: inputs.xml, era: inputs.era, variant: inputs.variant, qemu: inputs.qemuVersion });
+  } catch (e) {
+    return { ok: false, message: e instanceof ScenarioError || e instanceof Error ? e.message : String(e) };
+  }
+  const run = new ScenarioRun(scenario);
+  current = { id: nextSession++, run, shell: null, terminal: [] };
+  return { ok: true, snapshot: snapshot() };
+}
+
+function withSession(session: number, f: (c: NonNullable<typeof current>) => void): ScenarioReply {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  f(current);
+  return { ok: true, snapshot: snapshot() };
+}
+
+export const stepScenario = (session: number): ScenarioReply => withSession(session, (c) => { c.run.step(); });
+export const runScenarioToEnd = (session: number): ScenarioReply => withSession(session, (c) => { c.run.runAll(); });
+export const restartScenario = (session: number): ScenarioReply => {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  current = { id: nextSession++, run: current.run.replay(), shell: null, terminal: [] };
+  return { ok: true, snapshot: snapshot() };
+};
+
+/** One command typed into the guest terminal, run by the guest shell (as the scenario's guest user). */
+export function guestExec(session: number, line: string): ScenarioReply {
+  return withSession(session, (c) => {
+    const guest = c.run.guest;
+    if (!guest) {
+      c.terminal.push({ command: line, stdout: '', stderr: 'no guest: the domain did not start\n', exit: null });
+      return;
+    }
+    c.shell ??= guest.shell(c.run.scenario.guest.uid, c.run.scenario.guest.gid);
+    const r = c.shell.run(line);
+    c.run.lab?.runOthers();
+    c.terminal.push({ command: line, stdout: r.stdout, stderr: r.stderr, exit: r.exit, ...(r.blocked ? { blocked: r.blocked } : {}) });
+  });
+}
