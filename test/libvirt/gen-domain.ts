@@ -61,7 +61,12 @@ function genFilesystem(r: Rng, o: GenOptions, slots: number[], shared: boolean):
   if (chance(r, 0.2)) kids.push('<readonly/>');
   if (chance(r, 0.1)) kids.push(`<space_hard_limit unit=${q(bad() ? 'parsecs' : pick(r, ['KiB', 'G', 'bytes']))}>${bad() ? 'lots' : pick(r, ['1024', '5'])}</space_hard_limit>`);
   if (chance(r, 0.05)) kids.push(`<space_soft_limit>${pick(r, ['2048', '18446744073709551615'])}</space_soft_limit>`);
-  if (virtiofs && chance(r, 0.3)) kids.push(`<binary path='/usr/libexec/virtiofsd' xattr='on'><cache mode='always'/><lock posix='off' flock='off'/></binary>`);
+  if (virtiofs && chance(r, 0.4)) {
+    const v = (good: string[], badv: string) => (bad() ? badv : pick(r, good));
+    kids.push(`<binary path='/usr/libexec/virtiofsd' xattr=${q(v(['on', 'off'], 'maybe'))}><cache mode=${q(v(['none', 'always'], 'sometimes'))}/>`
+      + `<sandbox mode=${q(v(['namespace', 'chroot'], 'jail'))}/><lock posix=${q(v(['on', 'off'], 'x'))} flock=${q(v(['on', 'off'], 'default'))}/>`
+      + `<thread_pool size=${q(v(['16', '1'], 'x'))}/></binary>`);
+  }
   if (chance(r, 0.1)) kids.push(`<alias name=${q(pick(r, ['ua-share', 'ua-x1', 'plain']))}/>`);
   if (chance(r, virtiofs ? 0.3 : 0.05)) kids.push(`<boot order=${q(pick(r, ['2', '3']))}/>`);
   if (chance(r, 0.12) && slots.length) {

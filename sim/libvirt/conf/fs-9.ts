@@ -55,6 +55,35 @@ function scaledLimit(fs: XmlElement, name: string): number {
   return Number(scaleInteger(v, u?.value, 1n, u ? span(u) : elSpan(el)));
 }
 
+const TRISTATE_SWITCH = ['default', 'on', 'off'] as const;
+const CACHE_MODES = ['default', 'none', 'always'] as const;
+const SANDBOX_MODES = ['default', 'namespace', 'chroot'] as const;
+
+/** The virtiofs-only parts, in the order observed/assumed for 9.0 (queue, thread pool, xattr, lock, cache, sandbox). */
+function parseVirtiofsExtras(fs: XmlElement, driver: XmlElement | undefined, def: FsDef): void {
+  const q = driver ? attr(driver, 'queue') : undefined;
+  if (q) {
+    const v = parseULongLong(q.value);
+    if (v === null) throw new LibvirtError('XML_ERROR', `cannot parse queue size '${q.value}' for virtiofs`, span(q));
+    def.queue = Number(v);
+    def.spans.queue = span(q);
+  }
+  const binary = firstChild(fs, 'binary');
+  if (!binary) return;
+  const pool = firstChild(binary, 'thread_pool');
+  const size = pool ? attr(pool, 'size') : undefined;
+  if (size && !/^\s*[+-]?\d+$/.test(size.value)) {
+    throw new LibvirtError('XML_ERROR', `cannot parse thread pool size '${size.value}' for virtiofs`, span(size));
+  }
+  propEnum(binary, 'xattr', TRISTATE_SWITCH, true);
+  const lock = firstChild(binary, 'lock');
+  if (lock) { propEnum(lock, 'posix', TRISTATE_SWITCH, true); propEnum(lock, 'flock', TRISTATE_SWITCH, true); }
+  const cache = firstChild(binary, 'cache');
+  if (cache) propEnum(cache, 'mode', CACHE_MODES, true);
+  const sandbox = firstChild(binary, 'sandbox');
+  if (sandbox) propEnum(sandbox, 'mode', SANDBOX_MODES, true);
+}
+
 export function parseFilesystem9(fs: XmlElement, index: number): FsDef {
   const def: FsDef = {
     index, type: 'mount', fsdriver: 'default', accessmode: 'passthrough', accessmodeExplicit: false,
@@ -96,17 +125,10 @@ export function parseFilesystem9(fs: XmlElement, index: number): FsDef {
       def.format = fmt.value;
     }
   }
-  // The queue size is only read for virtiofs: `<driver queue='abc'/>` on a 9p driver is ignored
-  // (observed with virsh 9.0).
-  if (def.fsdriver === 'virtiofs' && driver) {
-    const q = attr(driver, 'queue');
-    if (q) {
-      const v = parseULongLong(q.value);
-      if (v === null) throw new LibvirtError('XML_ERROR', `cannot parse queue size '${q.value}' for virtiofs`, span(q));
-      def.queue = Number(v);
-      def.spans.queue = span(q);
-    }
-  }
+  // The queue size and <binary> are only read for virtiofs: `<driver queue='abc'/>` or
+  // `<binary><sandbox mode='chroot'/></binary>` on a 9p filesystem are ignored (observed with virsh
+  // 9.0), which also makes "sandbox can only be used with driver=virtiofs" unreachable from XML.
+  if (def.fsdriver === 'virtiofs') parseVirtiofsExtras(fs, driver, def);
 
   const source = firstChild(fs, 'source');
   let usage: XmlAttr | undefined;
