@@ -1,6 +1,7 @@
 // Open file descriptions (struct file): shared by every fd that dup()/fork()/SCM_RIGHTS made from one
 // open(), with the access mode, status flags and offset (open(2) "open file description").
 import type { Location } from './mount.ts';
+import type { FsFile } from './vfs.ts';
 import type { Pipe } from './pipe.ts';
 import type { UnixSocket } from './unix-socket.ts';
 
@@ -19,6 +20,8 @@ export class OpenFile {
   dirCookie = 0;
   dirSnapshot: { ino: number; type: number; bname: string }[] | undefined;
   closed = false;
+  /** The filesystem's per-open state, when it has an open hook (vfs.ts FsInode.open). */
+  handle: FsFile | undefined;
 
   constructor(
     readonly kind: FileKind,

@@ -36,7 +36,7 @@ import { EXT4_PROFILE, TMPFS_PROFILE, type FsProfile } from './profiles.ts';
 import { OK_VOID, err, ok, type Blocked, type Result, type SysResult, type WaitInfo } from './result.ts';
 import type { Cred, Dirent, Stat, StatFs } from './types.ts';
 import { UnixSocket } from './unix-socket.ts';
-import { sameInode, type FsInode, type InodeAttr, type SuperBlock } from './vfs.ts';
+import { sameInode, type FsFile, type FsInode, type InodeAttr, type SuperBlock } from './vfs.ts';
 
 /** One observed syscall (the trace layer adapts it). Plain data: safe to postMessage / JSON (bigints
  * appear only inside `result` for stat's rdev). */
@@ -819,16 +819,28 @@ export class Kernel {
       if (!this.devices.has(devKey(a.rdev, isBlk(a.mode)))) return err('ENXIO');
       rdev = a.rdev;
     }
+    const kept = flags & OPEN_FLAGS_KEPT;
+    const cloexec = !!(flags & O_CLOEXEC);
+    // vfs_open(): the filesystem's own open for regular files and directories, then O_TRUNC
+    // (handle_truncate runs after vfs_open in do_open).
+    let handle: FsFile | undefined;
+    if ((isReg(a.mode) || isDir(a.mode)) && loc.inode.open) {
+      const h = loc.inode.open(kept);
+      if (!h.ok) return h;
+      handle = h.value;
+    }
     if (flags & O_TRUNC && isReg(a.mode) && !created) {
       const now = this.now();
       this.killSuid(t, loc);
       const s = loc.inode.setattr({ size: 0, mtime: now, ctime: now });
-      if (!s.ok) return s;
+      if (!s.ok) {
+        handle?.release();
+        return s;
+      }
     }
-    const kept = flags & OPEN_FLAGS_KEPT;
-    const cloexec = !!(flags & O_CLOEXEC);
     if (isFifo(a.mode)) return this.openFifo(t, loc, p, kept, cloexec, args);
     const file = new OpenFile(kindOf(a.mode), kept, loc, p, undefined, undefined, rdev);
+    file.handle = handle;
     return this.installNew(t, file, cloexec);
   }
 
@@ -949,6 +961,7 @@ export class Kernel {
   private releaseFile(f: OpenFile): void {
     if (f.closed) return;
     f.closed = true;
+    f.handle?.release();
     if (f.pipe) {
       const acc = f.accmode;
       if (acc === O_RDONLY || acc === O_RDWR) f.pipe.readers--;
@@ -1064,7 +1077,7 @@ export class Kernel {
       if (!spec) return err('ENXIO');
       data = deviceRead(spec, pos, len, this.prng);
     } else {
-      const r = loc.inode.read(pos, len);
+      const r = f.handle?.read ? f.handle.read(pos, len) : loc.inode.read(pos, len);
       if (!r.ok) return r;
       data = r.value;
       this.touchAtime(f);
@@ -1133,7 +1146,7 @@ export class Kernel {
     let pos = at ?? f.pos;
     if (f.flags & O_APPEND) pos = loc.inode.getattr().size;
     this.killSuid(t, loc);
-    const r = loc.inode.write(pos, data);
+    const r = f.handle?.write ? f.handle.write(pos, data) : loc.inode.write(pos, data);
     if (!r.ok) return r;
     if (at === undefined) f.pos = pos + r.value;
     return r;
@@ -1165,7 +1178,7 @@ export class Kernel {
       const f = this.fdFile(t, fd);
       if (!f || f.isPath) return err('EBADF');
       if (f.pipe || f.socket) return err('EINVAL');
-      return f.loc?.inode.fsync?.() ?? OK_VOID;
+      return f.handle?.fsync?.() ?? f.loc?.inode.fsync?.() ?? OK_VOID;
     });
   }
 
@@ -1181,7 +1194,7 @@ export class Kernel {
       const dir = f.loc.inode;
       if (dir.getattr().nlink === 0) return err('ENOENT');
       if (!f.dirSnapshot || f.dirCookie === 0) {
-        const ents = dir.readdir();
+        const ents = f.handle?.readdir ? f.handle.readdir() : dir.readdir();
         if (!ents.ok) return ents;
         f.dirSnapshot = [
           { ino: dir.ino, type: dtypeOf(S_IFDIR), bname: '.' },

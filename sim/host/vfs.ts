@@ -94,6 +94,27 @@ export interface FsInode {
 
   /** FS_IOC_GETVERSION: i_generation on ext4; ENOTTY where the fs has no such ioctl (tmpfs). */
   getversion(): Result<number>;
+
+  /**
+   * Optional file_operations->open for regular files and directories (not O_PATH, not special
+   * files, which the VFS opens itself). Called after the permission checks and before O_TRUNC's
+   * truncation, like vfs_open() in do_open(); an error fails the open(2). The returned handle serves
+   * this open file description's reads, writes, fsync and getdents until `release()` at the last
+   * close. A filesystem without per-open state (the memory fs) leaves it out.
+   */
+  open?(flags: number): Result<FsFile>;
+}
+
+/** Per-open state of a filesystem that has it (v9fs: the fid from Tlopen). Absent methods fall back
+ * to the inode's. */
+export interface FsFile {
+  read?(pos: number, len: number): Result<Uint8Array>;
+  write?(pos: number, data: Uint8Array): Result<number>;
+  /** Directory entries without '.' and '..' (getdents reads them once per rewind). */
+  readdir?(): Result<FsDirEntry[]>;
+  fsync?(): Result<void>;
+  /** file_operations->release: the last reference to the open file description is gone. */
+  release(): void;
 }
 
 export interface SuperBlock {

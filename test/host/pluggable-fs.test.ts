@@ -5,7 +5,7 @@ import { Kernel, O_CREAT, O_RDONLY, O_RDWR, V9FS_MAGIC } from '../../sim/host/in
 import { RemoteFs } from './remote-fs.ts';
 import { dec, enc, errnoOf, unwrap, user } from './helpers.ts';
 
-function machines(): { host: Kernel; guest: Kernel } {
+function machines(): { host: Kernel; guest: Kernel; remote: RemoteFs } {
   const host = new Kernel({ name: 'host' });
   unwrap(host.mkdir(host.init, '/srv', 0o755));
   unwrap(host.mkdir(host.init, '/srv/export', 0o755));
@@ -16,11 +16,35 @@ function machines(): { host: Kernel; guest: Kernel } {
   unwrap(guest.mkdir(guest.init, '/mnt', 0o755));
   unwrap(guest.mkdir(guest.init, '/tmp', 0o755));
   unwrap(guest.chmod(guest.init, '/tmp', 0o1777));
-  unwrap(guest.mount(guest.init, '/mnt', new RemoteFs(host, server, '/srv/export'), { source: 'share' }));
-  return { host, guest };
+  const remote = new RemoteFs(host, server, '/srv/export');
+  unwrap(guest.mount(guest.init, '/mnt', remote, { source: 'share' }));
+  return { host, guest, remote };
 }
 
 describe('a filesystem type plugged in from outside (the v9fs shape)', () => {
+  it('gets one open per open file description (the open hook) and a release at the last close', () => {
+    const { host, guest, remote } = machines();
+    const g = user(guest, 1000, 1000);
+    const fd = unwrap(guest.open(g, '/mnt/f', O_CREAT | O_RDWR, 0o644));
+    expect([remote.opens, remote.releases]).toEqual([1, 0]);
+    unwrap(guest.write(g, fd, enc('abc')));
+    const dup = unwrap(guest.dup(g, fd));
+    unwrap(guest.close(g, fd));
+    expect(remote.releases).toBe(0);
+    const srv = host.listOpenFds().filter((x) => x.comm === 'qemu-9p-server');
+    expect(srv.map((x) => x.path)).toEqual(['/srv/export/f']);
+    unwrap(guest.close(g, dup));
+    expect([remote.opens, remote.releases]).toEqual([1, 1]);
+    expect(host.listOpenFds().filter((x) => x.comm === 'qemu-9p-server')).toEqual([]);
+    // O_TRUNC truncates after the filesystem's open (handle_truncate after vfs_open).
+    const t = unwrap(guest.open(g, '/mnt/f', 0o1000 | 1));
+    expect(unwrap(host.lstat(host.init, '/srv/export/f')).size).toBe(0);
+    unwrap(guest.close(g, t));
+    const d = unwrap(guest.open(g, '/mnt', O_RDONLY | 0o200000));
+    expect(unwrap(guest.getdents(g, d)).map((e) => e.name).sort()).toEqual(['.', '..', 'f', 'sub']);
+    expect(remote.opens).toBe(3);
+  });
+
   it('walks into the mount, reads and writes through it, and leaves it through ..', () => {
     const { host, guest } = machines();
     const g = user(guest, 1000, 1000);

@@ -5,7 +5,7 @@
 import {
   AT_SYMLINK_NOFOLLOW, O_CREAT, O_DIRECTORY, O_EXCL, O_RDONLY, O_WRONLY, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, V9FS_MAGIC,
   bstrToBytes, bytesToBstr, err, ok, type AttrChange, type FsDirEntry, type FsInode, type InodeAttr, type Kernel,
-  type NewInode, type Process, type Result, type StatFs, type SuperBlock,
+  type FsFile, type NewInode, type Process, type Result, type StatFs, type SuperBlock,
 } from '../../sim/host/index.ts';
 
 const B = (s: string): Uint8Array => bstrToBytes(s);
@@ -19,6 +19,9 @@ export class RemoteFs implements SuperBlock {
   readonly magic = V9FS_MAGIC;
   readonly stableInodes = false;
   readonly root: RemoteInode;
+  /** Server-side opens made through the open hook, and their releases. */
+  opens = 0;
+  releases = 0;
   constructor(readonly host: Kernel, readonly server: Process, readonly base: string, readonly dev = 0x31) {
     this.root = new RemoteInode(this, base, base);
   }
@@ -132,4 +135,30 @@ export class RemoteInode implements FsInode {
   }
   removexattr(name: string): Result<void> { return strip(this.k.lremovexattr(this.t, B(this.path), B(name))); }
   getversion(): Result<number> { return err('ENOTTY'); }
+
+  /** The open hook: one server-side fd per open file description (a fid after Tlopen). */
+  open(flags: number): Result<FsFile> {
+    const isDir = (this.getattr().mode & S_IFMT) === S_IFDIR;
+    const fd = this.k.open(this.t, B(this.path), isDir ? O_RDONLY | O_DIRECTORY : flags & 3);
+    if (!fd.ok) return strip(fd);
+    this.sb.opens++;
+    const k = this.k;
+    const t = this.t;
+    const sb = this.sb;
+    return ok({
+      read: (pos, len) => strip(k.pread(t, fd.value, len, pos)),
+      write: (pos, data) => strip(k.pwrite(t, fd.value, data, pos)),
+      readdir: () => {
+        const out: FsDirEntry[] = [];
+        k.lseek(t, fd.value, 0, 0);
+        for (;;) {
+          const d = k.getdents(t, fd.value);
+          if (!d.ok || d.value.length === 0) break;
+          for (const e of d.value) if (e.bname !== '.' && e.bname !== '..') out.push({ name: e.bname, ino: e.ino, mode: e.type << 12 });
+        }
+        return ok(out);
+      },
+      release: () => { sb.releases++; k.close(t, fd.value); },
+    });
+  }
 }
