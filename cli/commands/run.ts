@@ -1,10 +1,11 @@
-// virtfs-lab run SCENARIO.json [--cell N|LABEL] [--json] [--trace json|text|mermaid|pcapng --out FILE]
+// virtfs-lab run SCENARIO.json [--cell N|LABEL] [--json] [--trace json|text|mermaid|pcapng --out FILE] [--explore]
 // Run a scenario end to end (issue 4 §5): libvirt's launch plan, the host with the scenario's tree,
 // helper + QEMU, the guest with the first <filesystem> mounted, the script on the scheduler.
 //
 // --json prints {"ok":true,"launch":{…},"results":[{"command","exit","stdout","stderr",…}],"trace":[…]}
 // or {"ok":false,"error":{"message":…}}. --cell applies one expectation cell of a preset (its driver,
-// QEMU version, era, variant) and adds "expect":{"problems":[…]}.
+// QEMU version, era, variant) and adds "expect":{"problems":[…]}. --explore runs the scenario once per
+// placement of the racer's lines (after host syscall 0, 1, 2, …) and groups the placements by outcome.
 // Exit status: 0 when the system launched and the script ran (a failing guest command is part of the
 // result, not a failure of run); 1 when libvirt or QEMU refused the launch, the scenario file is
 // invalid, or --cell's expectations do not hold; 2 for usage errors.
@@ -12,11 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from '../command.ts';
 import { ScenarioError } from '../../sim/scenario/errors.ts';
 import { parseScenario } from '../../sim/scenario/validate.ts';
-import { applyCell, checkResult, checkHost, ScenarioRun } from '../../sim/scenario/run.ts';
+import { applyCell, checkResult, checkHost, exploreRace, ScenarioRun } from '../../sim/scenario/run.ts';
 import type { MatrixCell, Scenario } from '../../sim/scenario/types.ts';
 import { exportJson, exportMermaid, exportPcapng, exportText } from '../../sim/trace/index.ts';
 
-const USAGE = 'usage: virtfs-lab run SCENARIO.json [--cell N|LABEL] [--json] [--trace json|text|mermaid|pcapng --out FILE]\n';
+const USAGE = 'usage: virtfs-lab run SCENARIO.json [--cell N|LABEL] [--json] [--trace json|text|mermaid|pcapng --out FILE] [--explore]\n';
 const FORMATS = ['json', 'text', 'mermaid', 'pcapng'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -31,9 +32,11 @@ export const command: Command = async (argv) => {
   let trace: Format | undefined;
   let out: string | undefined;
   let cellArg: string | undefined;
+  let explore = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') { json = true; continue; }
+    if (a === '--explore') { explore = true; continue; }
     if (a === '--help' || a === '-h') { process.stdout.write(USAGE); return 0; }
     if (a === '--trace' || a === '--out' || a === '--cell') {
       const v = argv[++i];
@@ -74,6 +77,26 @@ export const command: Command = async (argv) => {
     cell = /^\d+$/.test(cellArg) ? m[Number(cellArg)] : m.find((c) => c.label === cellArg);
     if (!cell) return usageError(`--cell ${cellArg}: no such cell (the scenario has ${m.length}: ${m.map((c, i) => `${i} "${c.label}"`).join(', ') || 'none'})`);
     scenario = applyCell(scenario, cell);
+  }
+
+  if (explore) {
+    if (!scenario.guest.script.some((l) => /^\s*racer:/.test(l))) return fail('--explore needs racer lines ("racer: host: CMD") in the script');
+    const runs = exploreRace(scenario);
+    if (runs.length === 0) return fail('the launch was refused; nothing to explore');
+    const key = (rs: { actor: string; exit: number | null; stdout: string; stderr: string }[]) => JSON.stringify(rs.filter((r) => r.actor !== 'racer').map((r) => [r.exit, r.stdout, r.stderr]));
+    const groups = new Map<string, number[]>();
+    for (const r of runs) groups.set(key(r.results), [...(groups.get(key(r.results)) ?? []), r.after]);
+    if (json) {
+      process.stdout.write(JSON.stringify({ ok: true, placements: runs.length, outcomes: [...groups].map(([k, after]) => ({ after, results: JSON.parse(k).map(([exit, stdout, stderr]: [number | null, string, string]) => ({ exit, stdout, stderr })) })) }, null, 2) + '\n');
+    } else {
+      process.stdout.write(`${runs.length} placements of the racer (after host syscall 0…${runs.length - 1}), ${groups.size} distinct outcomes:\n`);
+      for (const [k, after] of groups) {
+        const span = after.length > 6 ? `${after.slice(0, 3).join(', ')} … ${after.slice(-2).join(', ')} (${after.length})` : after.join(', ');
+        process.stdout.write(`\n@ ${span}\n`);
+        for (const [exit, stdout, stderr] of JSON.parse(k) as [number | null, string, string][]) process.stdout.write(`  [exit ${exit ?? '-'}] ${JSON.stringify(stdout + stderr)}\n`);
+      }
+    }
+    return 0;
   }
 
   const run = new ScenarioRun(scenario);

@@ -62,6 +62,17 @@ describe('virtfs-lab run', () => {
     }
   });
 
+  it('--explore groups every racer placement by outcome', () => {
+    const r = cli('public/presets/race--swap-dir-for-symlink-shell.json', '--cell', '0', '--explore', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.placements).toBeGreaterThan(10);
+    const outs = doc.outcomes.map((o: { results: { stdout: string }[] }) => o.results[0]!.stdout);
+    expect(outs).toContain('root:x:0:0:root:/root:/bin/bash\n');
+    expect(outs).toContain('decoy\n');
+    expect(cli('public/presets/walk--symlink-escape.json', '--explore').status).toBe(1);
+  });
+
   it('reports a broken scenario file with JSON pointers, and bad usage with status 2', () => {
     const f = join(dir, 'bad.json');
     writeFileSync(f, JSON.stringify({ version: 1, title: 't', host: { export: '/srv/export', tree: [] }, guest: { mount: 'mnt', uid: 0, gid: 0, script: [] }, domain: '<domain/>', era: '2.0', variant: 'corrected', qemu: '7.2' }));
