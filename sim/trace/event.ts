@@ -92,6 +92,11 @@ export interface ProxyEvent extends Base {
   channel?: string;
   /** Numeric request type (proxy-protocol.md §4.1). */
   typeNumber?: number;
+  /**
+   * Decoded fields. String values are display text as the proxy describer renders them
+   * (`"//a\0" (len 4, NUL counted)`) and are shown as given; `header.*` entries repeat what
+   * requestType and bytes say and are left out of one-line summaries.
+   */
   fields: Record<string, unknown>;
   bytes: Uint8Array;
   /** fds passed with SCM_RIGHTS alongside the bytes, and what each refers to. */

@@ -73,7 +73,11 @@ export function summarizeEvent(e: TraceEvent): string {
     case 'proxy': {
       const fds = e.fds?.length ? ` fds ${e.fds.map((f) => `${f.fd}=${f.refersTo}`).join(', ')}` : '';
       const err = e.errno !== undefined ? ` (${formatErrno(e.errno)})` : '';
-      return `${e.direction === 'reply' ? 'reply to ' : ''}${e.requestType} ${formatArgs(e.fields)}${err}${fds}`.replace(/ +$/, '');
+      const fields = Object.entries(e.fields)
+        .filter(([k, v]) => !k.startsWith('header.') && v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : formatValue(v)}`)
+        .join(', ');
+      return `${e.direction === 'reply' ? 'reply to ' : ''}${e.requestType} ${fields}${err}${fds}`.replace(/ +$/, '');
     }
     case 'syscall':
       return `${e.name}(${formatArgs(e.args)})${e.blocked ? ` blocks on ${e.blocked.on} (${e.blocked.what})` : resultText(e.result, e.errno)}`;

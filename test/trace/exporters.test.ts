@@ -9,7 +9,7 @@ const TEXT = `[0.000000000] #1 libvirt   socketpair: socketpair(AF_UNIX, SOCK_ST
 [0.000001000] #2 helper   start pid 7 virtfs-proxy-h ["virtfs-proxy-helper", "-f", "21", "-p", "/srv/export", "-n"]
 [0.000002000] #3 guest   stat(pathname="/mnt/pub") = 0
 [0.000003000]   #4 guest → qemu   Twalk tag=1 fid=0 newfid=1 wnames=["pub"]
-[0.000004000]     #5 qemu → helper   T_LSTAT path="//pub"
+[0.000004000]     #5 qemu → helper   T_LSTAT path="//pub\\0" (len 6, NUL counted)
 [0.000005000]       #6 helper → host   lstat(pathname="//pub") = 0  [pid 7 virtfs-proxy-h uid 0/0/0/0 gid 0/0/0/0 groups - caps eff=chown,dac_override,fowner,fsetid,setgid,setuid,mknod root /srv/export cwd /]
 [0.000006000]     #7 helper → qemu   reply to T_LSTAT status=0
 [0.000007000]     #8 qemu   NOTE quirk:utime-nsec-slot: T_UTIME sends atime nsec in the mtime slot; #<a>; b (proxy-protocol.md §5.1)
@@ -30,7 +30,7 @@ const MERMAID = `sequenceDiagram
   Note over H: #35;2 start pid 7 virtfs-proxy-h ["virtfs-proxy-helper", "-f", "21", "-p", "/srv/export", "-n"]
   Note over G: #35;3 stat(pathname="/mnt/pub") = 0
   G->>Q: #35;4 Twalk tag=1 fid=0 newfid=1 wnames=["pub"]
-  Q->>H: #35;5 T_LSTAT path="//pub"
+  Q->>H: #35;5 T_LSTAT path="//pub\\0" (len 6, NUL counted)
   H->>K: #35;6 lstat(pathname="//pub") = 0
   H-->>Q: #35;7 reply to T_LSTAT status=0
   Note over Q: #35;8 NOTE quirk:utime-nsec-slot: T_UTIME sends atime nsec in the mtime slot#59; #35;#lt;a#gt;#59; b (proxy-protocol.md §5.1)

@@ -13,7 +13,9 @@ export function sampleTrace(): TraceRecorder {
   r.withCause(call.id, () => {
     const walk = r.p9({ lane: 'guest', message: { kind: 'Twalk', tag: 1, fid: 0, newfid: 1, wnames: ['pub'] } });
     r.withCause(walk.id, () => {
-      const req = r.proxy({ kind: 'proxy', lane: 'qemu', to: 'helper', direction: 'request', requestType: 'T_LSTAT', typeNumber: 6, fields: { path: '//pub' }, bytes: Uint8Array.from([6, 0, 0, 0, 9, 0, 0, 0, 7, 0, 0, 0, 0x2f, 0x2f, 0x70, 0x75, 0x62]) });
+      // T_LSTAT (type 8) "//pub\0": header type[4] size[4], then len[2] + 6 bytes (NUL counted), as
+      // the lab's T_LSTAT "/\0" frame 08000000 04000000 0200 2f00; fields as the proxy describer shows them.
+      const req = r.proxy({ kind: 'proxy', lane: 'qemu', to: 'helper', direction: 'request', requestType: 'T_LSTAT', typeNumber: 8, fields: { 'header.type': '8 (T_LSTAT)', 'header.size': '8', path: '"//pub\\0" (len 6, NUL counted)' }, bytes: Uint8Array.from([8, 0, 0, 0, 8, 0, 0, 0, 6, 0, 0x2f, 0x2f, 0x70, 0x75, 0x62, 0]) });
       r.withCause(req.id, () => {
         r.syscall({ kind: 'syscall', lane: 'helper', pid: 7, comm: 'virtfs-proxy-h', creds: HELPER_CREDS, caps: HELPER_CAPS, root: '/srv/export', cwd: '/', name: 'lstat', args: { pathname: '//pub' }, result: 0 });
       });
