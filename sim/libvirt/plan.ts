@@ -195,6 +195,9 @@ export function planLaunch(xml: string, opts: PlanOptions): PlanResult {
       return failure(xml, e, era, notes, diagnostics);
     }
     if (dom.filesystems.some((f) => f.src?.includes(','))) notes.push(NOTES.commaDoubled());
+    if (host === 'libvirtd') {
+      notes.push({ id: 'monitor-fd', kind: 'info', source: 'fixtures/libvirt-xml2argv/v9.0.0 (fd=1729)', text: 'A running libvirtd opens the monitor socket itself and passes it as fd=N; the number is libvirtd\'s, shown here as the test suite\'s placeholder 1729.' });
+    }
     if (dom.filesystems.some((f) => f.fsdriver === 'virtiofs' && f.sock === undefined)) notes.push(NOTES.virtiofsd());
   }
   if (dom.filesystems.some((f) => f.fsdriver === 'handle') && !qv.features.handleDriver) notes.push(NOTES.handleGone());

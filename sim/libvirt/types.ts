@@ -20,13 +20,14 @@ export interface PlanOptions {
   /** Extension: the 2012 release within the era (command-line shape outside filesystems; QMP probing). */
   legacyRelease?: LegacyRelease;
   /**
-   * Extension: who builds the command line. 'libvirtd' (default) is a real daemon;
-   * 'xml2argv-test' reproduces libvirt's test harness (its env, monitor path and fixed caps) so the
-   * fs9p golden files compare word for word; 'domxml-to-native' (9.0) is `virsh domxml-to-native`
-   * with an embed root.
+   * Extension: who builds the command line. 'libvirtd' is a real daemon (default for 0.10.2);
+   * 'domxml-to-native' (default for 9.0, the oracle of fixtures/libvirt-9.0-oracle) is
+   * `virsh domxml-to-native` with an embed root; 'xml2argv-test' reproduces libvirt's test harness
+   * (its env, monitor path and fixed caps) so the fs9p golden files compare word for word.
    */
   host?: 'libvirtd' | 'xml2argv-test' | 'domxml-to-native';
-  /** Extension: the embed root of `qemu:///embed?root=DIR` (9.0, host 'domxml-to-native'). */
+  /** Extension: the embed root of `qemu:///embed?root=DIR` (9.0, host 'domxml-to-native'; default
+   *  the placeholder 'EMBED_ROOT' used by the recorded fixtures). */
   embedRoot?: string;
   /** Extension: the lowest free fd of the process building the command line: libvirtd's socketpair for
    *  the proxy patch (default 24, libvirt.md §4.3); virsh's tap fds in 9.0 domxml-to-native (default 5). */

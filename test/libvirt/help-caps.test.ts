@@ -67,3 +67,27 @@ describe('fixtures/qemu-help: libvirt 0.10.2 help probe (+ patch sock_fd)', () =
     expect((err as LibvirtError).format('0.10.2')).toBe("internal error cannot parse QEMU version number in '$ qemu-system-x86_64 -help'");
   });
 });
+
+describe('capabilities without a help text', () => {
+  it('libvirt 9.0 refuses QEMU older than its minimum 4.2.0', async () => {
+    const { planLaunch, DEFAULT_DOMAIN_XML } = await import('../../sim/libvirt/index.ts');
+    const xml = DEFAULT_DOMAIN_XML.replace("<driver type='proxy'/>", '');
+    const r = planLaunch(xml, { era: '9.0', variant: 'as-posted', qemuVersion: '1.2.0' });
+    expect(r.ok ? '' : r.error.message).toBe('internal error: QEMU version >= 4.2.0 is required, but 1.2.0 found');
+    const h = planLaunch(xml, { era: '9.0', variant: 'as-posted', qemuHelp: fixture('qemu-help', 'qemu-7.2.22') });
+    expect(h.ok && h.qemuVersion).toBe('7.2.22');
+    const v92 = planLaunch(xml, { era: '9.0', variant: 'as-posted', qemuVersion: '9.2.0' });
+    expect(v92.ok && v92.qemu).toContain('pc-i440fx-9.2,usb=off,dump-guest-core=off,memory-backend=pc.ram');
+  });
+  it('libvirt 9.0 with QEMU 7.2: handle is emitted and QEMU refuses it (note handle-removed)', async () => {
+    const { planLaunch } = await import('../../sim/libvirt/index.ts');
+    const r = planLaunch(fixture('libvirt-9.0-oracle', '05-handle-passthrough-wrpolicy.xml'), { era: '9.0', variant: 'as-posted' });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.notes.map((n) => n.id)).toContain('handle-removed');
+    expect(r.verdict.starts).toBe(false);
+    expect(r.verdict.stderr).toContain('fsdev: fsdriver handle not found');
+  });
+  it('the 2012 version model: proxy flag exactly while QEMU lists proxy in -help (1.1 – 9.1)', () => {
+    expect(['1.0', '1.1', '4.0', '7.2', '9.1', '9.2'].map((v) => helpFlagsForVersion(v).has('fsdev-proxy'))).toEqual([false, true, true, true, true, false]);
+  });
+});
