@@ -52,7 +52,10 @@ export class TraceRecorder {
     return this.causes.length ? this.causes[this.causes.length - 1]! : null;
   }
 
-  /** Record one event. `cause` defaults to the innermost withCause(); `t` to the clock. */
+  /**
+   * Record one event. `cause` defaults to the innermost withCause(); `t` to the clock. The input
+   * object itself becomes the event (no copy: recording stays cheap), so pass a fresh object.
+   */
   record<E extends TraceEvent>(input: EventInput<E>): E {
     const e = input as unknown as E & { cause?: number | null; t?: number };
     e.id = this.nextId++;
@@ -112,7 +115,9 @@ export class TraceRecorder {
 
   /**
    * A 9P message. Give the wire `bytes` (decoded here; malformed bytes are kept with their decode
-   * error, as a raw guest may send them) or a `message` (encoded here). `lane` is the sender.
+   * error, as a raw guest may send them), a `message` (encoded here), or both when the caller has
+   * both anyway (QEMU's server: nothing is re-encoded; they are trusted to agree, and importJson
+   * checks it). `lane` is the sender.
    */
   p9(input: { lane: 'guest' | 'qemu'; bytes?: Uint8Array; message?: P9Message; channel?: string; cause?: number | null; t?: number }): P9Event {
     let bytes = input.bytes;
