@@ -61,13 +61,13 @@ function simKernel(): Kernel {
 
 type Driver = 'local' | 'proxy' | 'mapped-xattr' | 'mapped-file';
 
-function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void, existing?: string): (P9Message | string)[] {
+function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void, existing?: string, readonly = false): (P9Message | string)[] {
   const base = existing ?? realTree();
   try {
     const exp = join(base, 'export');
     const cfg = driver !== 'proxy'
-      ? { qemu: REAL.qemu.path, args: ['-fsdev', `local,id=f0,path=${exp},security_model=${driver === 'local' ? 'passthrough' : driver}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
-      : { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', 'proxy,id=f0,sock_fd=@SOCKFD@', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
+      ? { qemu: REAL.qemu.path, args: ['-fsdev', `local,id=f0,path=${exp},security_model=${driver === 'local' ? 'passthrough' : driver}${readonly ? ',readonly=on' : ''}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
+      : { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', `proxy,id=f0,sock_fd=@SOCKFD@${readonly ? ',readonly=on' : ''}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
     const input = msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n';
     const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`qtest shim failed (${r.status}): ${r.stderr}`);
@@ -81,8 +81,8 @@ function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) =>
   }
 }
 
-function runSim(driver: Driver, msgs: Uint8Array[], kernel = simKernel()): (P9Message | string)[] {
-  const spec = driver === 'proxy' ? proxySpec({ exportPath: '/srv/export' }) : localSpec({ exportPath: '/srv/export', securityModel: driver === 'local' ? 'passthrough' : driver });
+function runSim(driver: Driver, msgs: Uint8Array[], kernel = simKernel(), readonly = false): (P9Message | string)[] {
+  const spec = driver === 'proxy' ? proxySpec({ exportPath: '/srv/export', readonly }) : localSpec({ exportPath: '/srv/export', securityModel: driver === 'local' ? 'passthrough' : driver, readonly });
   const lab = launchLab(spec, { kernel, qemuVersion: '7.2', qemuUser: { uid: 0, gid: 0 } });
   const t = lab.transport();
   return msgs.map((m) => {
@@ -189,12 +189,25 @@ const reqArb: fc.Arbitrary<Req> = fc.oneof(
   fc.record({ kind: fc.constant('Tunlinkat' as const), dirfid: fc.constantFrom(0, 1, 2), name: fc.constantFrom(...NAMES), flags: fc.constantFrom(0, 0x200) }),
   fc.record({ kind: fc.constant('Trenameat' as const), olddirfid: fc.constantFrom(0, 1), oldname: fc.constantFrom(...NAMES), newdirfid: fc.constantFrom(0, 1), newname: fc.constantFrom(...NAMES) }),
   fc.record({ kind: fc.constant('Treadlink' as const), fid: fc.constantFrom(1, 2, 3) }),
-  fc.record({ kind: fc.constant('Tsetattr' as const), fid: fc.constantFrom(1, 2, 3), valid: fc.constantFrom(0x1, 0x8), ...Object.fromEntries(Object.entries(noSet).map(([k, v]) => [k, fc.constant(v)])), mode: fc.constant(0o640) }) as fc.Arbitrary<Req>,
+  fc.record({ kind: fc.constant('Tsetattr' as const), fid: fc.constantFrom(1, 2, 3), valid: fc.constantFrom(0x1, 0x8, 0x6, 0x40, 0x30, 0x1b0), ...Object.fromEntries(Object.entries(noSet).map(([k, v]) => [k, fc.constant(v)])), mode: fc.constant(0o640), uid: fc.constant(1000), gid: fc.constant(1000), size: fc.constantFrom(0n, 3n), atime_sec: fc.constant(1600000000n), mtime_sec: fc.constant(1600000000n) }) as fc.Arbitrary<Req>,
+  fc.record({ kind: fc.constant('Txattrwalk' as const), fid: fc.constantFrom(0, 1, 2), newfid: fc.constantFrom(3, 4), name: fc.constantFrom('', 'user.k', 'trusted.x') }),
+  fc.record({ kind: fc.constant('Tstatfs' as const), fid: fc.constantFrom(0, 1, 2) }),
+  fc.record({ kind: fc.constant('Treaddir' as const), fid: fc.constantFrom(0, 1, 2), offset: fc.constant(0n), count: fc.constantFrom(100, 4096) }),
+  fc.record({ kind: fc.constant('Tlink' as const), dfid: fc.constantFrom(0, 1), fid: fc.constantFrom(1, 2), name: fc.constantFrom(...NAMES) }),
+  fc.record({ kind: fc.constant('Tfsync' as const), fid: fc.constantFrom(1, 2), datasync: fc.constantFrom(0, 1) }),
+  fc.record({ kind: fc.constant('Twrite' as const), fid: fc.constantFrom(1, 2, 3), offset: fc.constantFrom(0n, 2n), data: fc.constant(new TextEncoder().encode('w!')) }),
+  fc.record({ kind: fc.constant('Tremove' as const), fid: fc.constantFrom(1, 2, 3) }),
 );
 
 const run = haveReal(REAL.qemu) && haveReal(REAL.helper) && (isRoot() || inCI);
 describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the simulator', () => {
   for (const driver of ['local', 'proxy'] as const) {
+    it(`${driver} readonly=on: the fixed sequence agrees (EROFS from 9p.c)`, () => {
+      const msgs = encodeAll([...PRELUDE, ...FIXED]);
+      const real = runReal(driver, msgs, undefined, undefined, true).map(norm);
+      const sim = runSim(driver, msgs, simKernel(), true).map(norm);
+      for (let i = 0; i < msgs.length; i++) expect(sim[i], `${driver} ro step ${i}: ${[...PRELUDE, ...FIXED][i]!.kind}`).toEqual(real[i]);
+    }, 120_000);
     it(`${driver}: fixed sequence (${FIXED.length} requests) agrees`, () => {
       assertPresent(REAL.qemu);
       assertPresent(REAL.helper);
@@ -208,13 +221,13 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
     }, 120_000);
 
     it(`${driver}: seeded random sequences agree`, () => {
-      const seqs = fc.sample(fc.array(reqArb, { minLength: 5, maxLength: 25 }), { seed: 0x7222, numRuns: 6 });
+      const seqs = fc.sample(fc.array(reqArb, { minLength: 5, maxLength: 30 }), { seed: 0x7222, numRuns: Number(process.env.VLAB_QEMU_DIFF_RUNS ?? 12) });
       let steps = 0;
       for (const seq of seqs) {
         const msgs = encodeAll([...PRELUDE, ...seq]);
         const real = runReal(driver, msgs).map(norm);
         const sim = runSim(driver, msgs).map(norm);
-        for (let i = 0; i < msgs.length; i++) expect(sim[i], `${driver} step ${i}`).toEqual(real[i]);
+        for (let i = 0; i < msgs.length; i++) expect(sim[i], `${driver} step ${i}: ${JSON.stringify([...PRELUDE, ...seq][i], (_k, v) => (typeof v === 'bigint' ? String(v) : v instanceof Uint8Array ? '<bytes>' : v))}`).toEqual(real[i]);
         steps += msgs.length;
       }
       console.log(`real-QEMU differential (${driver}): ${steps} requests compared`);

@@ -121,3 +121,13 @@ export function formatMappedFile(old: { uid: number; gid: number; mode: number; 
 export function isMapped(m: SecurityModel): boolean {
   return m === 'mapped-xattr' || m === 'mapped-file';
 }
+
+/**
+ * hw/9pfs/9p-xattr.c get_xattr_operations(): the local driver serves only the namespaces it has
+ * XattrOperations for — `user.`, `system.posix_acl_access`, `system.posix_acl_default` — and answers
+ * EOPNOTSUPP for any other name (trusted.*, security.*); v9fs_list_xattr drops those names from
+ * listings. Observed on the real 7.2.22 (real-qemu.test.ts: Txattrwalk "trusted.x" → EOPNOTSUPP).
+ */
+export function localXattrNamespace(name: string): boolean {
+  return name.startsWith('user.') || name === 'system.posix_acl_access' || name === 'system.posix_acl_default';
+}

@@ -21,7 +21,7 @@ import {
 } from '../file-ops.ts';
 import { fdopendir, readdir, telldir, seekdir, rewinddir } from '../dirstream.ts';
 import {
-  toFs, mappedXattrs, applyMappedXattrs, applyMappedFile, parseMappedFile, formatMappedFile, GETVERSION_MAGICS,
+  toFs, localXattrNamespace, mappedXattrs, applyMappedXattrs, applyMappedFile, parseMappedFile, formatMappedFile, GETVERSION_MAGICS,
   VIRTFS_META_DIR, VIRTFS_META_ROOT_FILE, SM_LOCAL_MODE_BITS, SM_LOCAL_DIR_MODE_BITS,
 } from './common.ts';
 
@@ -626,6 +626,7 @@ export class HardenedLocalDriver implements FileOperations {
   }
 
   *lgetxattr(path: V9fsPath, name: string, size: number): Co<FsResult<Uint8Array | number>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hiddenXattr(name)) return fsErr(ERRNO.ENODATA);
     const self = this;
     return yield* this.inParent(path.data, function* (dirfd, fname) {
@@ -642,7 +643,7 @@ export class HardenedLocalDriver implements FileOperations {
     return yield* this.inParent(path.data, function* (dirfd, fname) {
       const r = yield* sys(self.libc.listxattr(dirfd, fname, false));
       if (!r.ok) return fsErr(ERRNO[r.errno]);
-      const names = r.value.filter((n) => !self.hiddenXattr(n));
+      const names = r.value.filter((n) => localXattrNamespace(n) && !self.hiddenXattr(n));
       const bytes = bstrToBytes(names.map((n) => `${n}\0`).join(''));
       if (size === 0) return fsOk(bytes.length);
       if (bytes.length > size) return fsErr(ERRNO.ERANGE);
@@ -651,6 +652,7 @@ export class HardenedLocalDriver implements FileOperations {
   }
 
   *lsetxattr(path: V9fsPath, name: string, value: Uint8Array, flags: number): Co<FsResult<void>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hiddenXattr(name)) return fsErr(ERRNO.EACCES);
     const self = this;
     return yield* this.inParent(path.data, function* (dirfd, fname) {
@@ -659,6 +661,7 @@ export class HardenedLocalDriver implements FileOperations {
   }
 
   *lremovexattr(path: V9fsPath, name: string): Co<FsResult<void>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hiddenXattr(name)) return fsErr(ERRNO.EACCES);
     const self = this;
     return yield* this.inParent(path.data, function* (dirfd, fname) {

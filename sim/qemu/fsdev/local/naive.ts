@@ -20,7 +20,7 @@ import {
 } from '../file-ops.ts';
 import { fdopendir, readdir, telldir, seekdir, rewinddir } from '../dirstream.ts';
 import {
-  toFs, mappedXattrs, applyMappedXattrs, applyMappedFile, parseMappedFile, formatMappedFile, GETVERSION_MAGICS,
+  toFs, localXattrNamespace, mappedXattrs, applyMappedXattrs, applyMappedFile, parseMappedFile, formatMappedFile, GETVERSION_MAGICS,
   VIRTFS_META_DIR, SM_LOCAL_MODE_BITS, SM_LOCAL_DIR_MODE_BITS,
 } from './common.ts';
 import type { LocalDriverOptions } from './hardened.ts';
@@ -309,6 +309,7 @@ export class NaiveLocalDriver implements FileOperations {
     return this.model === 'mapped-xattr' && name.startsWith('user.virtfs.');
   }
   *lgetxattr(path: V9fsPath, name: string, size: number): Co<FsResult<Uint8Array | number>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hidden(name)) return fsErr(ERRNO.ENODATA);
     const r = yield* sys(this.libc.getxattr(AT_FDCWD, this.rpath(path.data), name, false));
     if (!r.ok) return fsErr(ERRNO[r.errno]);
@@ -318,15 +319,17 @@ export class NaiveLocalDriver implements FileOperations {
   *llistxattr(path: V9fsPath, size: number): Co<FsResult<Uint8Array | number>> {
     const r = yield* sys(this.libc.listxattr(AT_FDCWD, this.rpath(path.data), false));
     if (!r.ok) return fsErr(ERRNO[r.errno]);
-    const bytes = bstrToBytes(r.value.filter((n) => !this.hidden(n)).map((n) => `${n}\0`).join(''));
+    const bytes = bstrToBytes(r.value.filter((n) => localXattrNamespace(n) && !this.hidden(n)).map((n) => `${n}\0`).join(''));
     if (size === 0) return fsOk(bytes.length);
     return bytes.length > size ? fsErr(ERRNO.ERANGE) : fsOk(bytes);
   }
   *lsetxattr(path: V9fsPath, name: string, value: Uint8Array, flags: number): Co<FsResult<void>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hidden(name)) return fsErr(ERRNO.EACCES);
     return toFs(yield* sys(this.libc.setxattr(AT_FDCWD, this.rpath(path.data), name, value, flags, false)));
   }
   *lremovexattr(path: V9fsPath, name: string): Co<FsResult<void>> {
+    if (!localXattrNamespace(name)) return fsErr(ERRNO.EOPNOTSUPP);
     if (this.hidden(name)) return fsErr(ERRNO.EACCES);
     return toFs(yield* sys(this.libc.removexattr(AT_FDCWD, this.rpath(path.data), name, false)));
   }
