@@ -9,8 +9,7 @@ import { ERRNO, strerror, type Errno } from '../host/errno.ts';
 import type { SysResult } from '../host/result.ts';
 import { F_OK, isDir } from '../host/constants.ts';
 import {
-  PROXY_BUF_SZ, PROXY_HDR_SZ, PROXY_MAX_IO_SZ, V9FS_FD_VALID, encodeFdWord, encodeResponse,
-  encodeStatusReply, requestName, REQUESTS,
+  PROXY_BUF_SZ, PROXY_HDR_SZ, PROXY_MAX_IO_SZ, T_ERROR, T_SUCCESS, V9FS_FD_VALID, requestName, REQUESTS,
 } from '../proxy/index.ts';
 import { parseHelperArgv, type HelperOptions } from './argv.ts';
 import { helperBehaviour, type HelperBehaviour } from './behaviour.ts';
@@ -322,8 +321,12 @@ export class VirtfsProxyHelper {
 
   /** process_requests (§8): read header + payload, dispatch, reply; any failure leaves the loop. */
   private *processRequests(ctx: HelperContext, sock: number): Generator<Wait, void, void> {
+    // One in-buffer and one out-buffer of PROXY_MAX_IO_SZ + PROXY_HDR_SZ, reused for every message,
+    // as process_requests allocates them once (§2.3). The kernel copies what is written.
     const inbuf = new Uint8Array(PROXY_BUF_SZ);
     const view = new DataView(inbuf.buffer);
+    const outbuf = new Uint8Array(PROXY_BUF_SZ);
+    const out = new DataView(outbuf.buffer);
     for (;;) {
       // read_request
       let q = this.readQueued(sock, inbuf, 0, PROXY_HDR_SZ);
@@ -363,17 +366,35 @@ export class VirtfsProxyHelper {
       if (shape === 'fd') {
         // send_fd: one sendmsg of the 4-byte word, SCM_RIGHTS only on success; then close our copy (§9)
         const ok = res.ret >= 0;
-        const r = this.os.sendmsg(sock, encodeFdWord(ok ? V9FS_FD_VALID : res.ret), ok ? res.ret : undefined);
+        out.setInt32(0, ok ? V9FS_FD_VALID : res.ret, true);
+        const r = this.os.sendmsg(sock, outbuf.subarray(0, 4), ok ? res.ret : undefined);
         if (ok) this.os.close(res.ret);
         if (!r.ok) {
           if (r.errno === 'EPIPE') throw new HelperSignal('SIGPIPE', '');
           return;
         }
       } else if (shape === 'status') {
-        if (this.writeAll(sock, encodeStatusReply(res.ret)) < 0) return;
+        // send_status: "ddd" {T_SUCCESS|T_ERROR, 4, status}
+        out.setUint32(0, res.ret < 0 ? T_ERROR : T_SUCCESS, true);
+        out.setUint32(4, 4, true);
+        out.setInt32(8, res.ret, true);
+        if (this.writeAll(sock, outbuf.subarray(0, 12)) < 0) return;
       } else {
-        const bytes = res.ret < 0 ? encodeStatusReply(res.ret) : encodeResponse(res.payload!);
-        if (this.writeAll(sock, bytes) < 0) return;
+        // send_response: an error as {T_ERROR, 4, -errno}; a payload over 65536 as -ENOBUFS (§4.2)
+        let st = res.ret;
+        if (st >= 0 && res.payload!.length > PROXY_MAX_IO_SZ) st = -ERRNO.ENOBUFS;
+        if (st < 0) {
+          out.setUint32(0, T_ERROR, true);
+          out.setUint32(4, 4, true);
+          out.setInt32(8, st, true);
+          if (this.writeAll(sock, outbuf.subarray(0, 12)) < 0) return;
+        } else {
+          const p = res.payload!;
+          out.setUint32(0, T_SUCCESS, true);
+          out.setUint32(4, p.length, true);
+          outbuf.set(p, PROXY_HDR_SZ);
+          if (this.writeAll(sock, outbuf.subarray(0, PROXY_HDR_SZ + p.length)) < 0) return;
+        }
       }
     }
   }

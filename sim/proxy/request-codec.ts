@@ -1,11 +1,11 @@
 // Request encode/decode, driven by the REQUESTS table (proxy-protocol.md §4.1). Used by QEMU's proxy
 // client (encode) and by the helper (decode, field group by field group, the way the C code
 // unmarshals "dd" before switching credentials and the rest afterwards, §4.1 "Argument order trap").
-import { PROXY_HDR_SZ, PROXY_MAX_IO_SZ } from './constants.ts';
+import { PROXY_BUF_SZ, PROXY_HDR_SZ, PROXY_MAX_IO_SZ } from './constants.ts';
 import { ProxyDecodeError, ProxyEncodeError } from './errors.ts';
 import { decodeHeader, type ProxyHeader } from './header.ts';
 import { utf8Encode } from './utf8.ts';
-import { LETTER_SIZE, WireReader, WireWriter, toBytes, type FieldSpan } from './marshal.ts';
+import { LETTER_SIZE, WireReader, toBytes, type FieldSpan } from './marshal.ts';
 import {
   REQUESTS, requestName, typeName,
   type FieldSpec, type RequestArgs, type RequestFields, type RequestName,
@@ -16,28 +16,91 @@ import {
  * does (ENOBUFS, §2.3) with a ProxyEncodeError. Missing fields are an encode error, not a zero.
  */
 export function encodeRequest<N extends RequestName>(name: N, args: RequestArgs<N>): Uint8Array {
+  // Capped at QEMU's out-buffer (65544 B): a larger frame fails at the field that crosses it (ENOBUFS).
+  const size = requestSize(name, args);
+  const out = new Uint8Array(Math.min(size, PROXY_BUF_SZ));
+  encodeRequestInto(out, name, args);
+  return out;
+}
+
+/** Bytes `encodeRequest` would produce (header included); throws ProxyEncodeError for a missing field. */
+export function requestSize<N extends RequestName>(name: N, args: RequestArgs<N>): number {
   const spec = REQUESTS[name];
   if (!spec) throw new ProxyEncodeError({ request: String(name), field: 'type', reason: 'unknown request' });
   const values = args as Record<string, unknown>;
-  // First pass: sizes (strings converted once), so the frame is allocated exactly once.
   let size = PROXY_HDR_SZ;
-  const strs: (Uint8Array | undefined)[] = [];
-  for (const f of spec.fields) {
+  for (const f of spec.fields as readonly FieldSpec[]) {
     const v = values[f.name];
     if (v === undefined) throw new ProxyEncodeError({ request: name, field: f.name, reason: 'missing' });
-    if (f.kind === 's') {
-      const b = toBytes(v as Uint8Array | string);
-      strs.push(b);
-      size += 2 + b.length;
-    } else {
-      strs.push(undefined);
-      size += LETTER_SIZE[f.kind];
+    size += f.kind === 's' ? 2 + (typeof v === 'string' ? utf8Encode(v).length : (v as Uint8Array).length) : LETTER_SIZE[f.kind];
+  }
+  return size;
+}
+
+const views = new WeakMap<ArrayBufferLike, DataView>();
+
+/**
+ * Marshals a request into `out` from offset 0 — QEMU's proxy client marshals every request into one
+ * reused 65544-byte out-buffer (v9fs_request → proxy_marshal, §2.3). Returns the frame length; a frame
+ * that does not fit fails like the marshaller (ENOBUFS) with a ProxyEncodeError naming the field.
+ */
+export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: N, args: RequestArgs<N>): number {
+  const spec = REQUESTS[name];
+  if (!spec) throw new ProxyEncodeError({ request: String(name), field: 'type', reason: 'unknown request' });
+  let v = views.get(out.buffer);
+  if (!v || v.byteOffset !== 0) {
+    v = new DataView(out.buffer);
+    views.set(out.buffer, v);
+  }
+  const base = out.byteOffset;
+  const values = args as Record<string, unknown>;
+  const room = (field: string, pos: number, n: number): void => {
+    if (pos + n > out.length) throw new ProxyEncodeError({ request: name, field, reason: `frame would be ${pos + n} bytes, buffer ${out.length} (ENOBUFS)` });
+  };
+  room('header', 0, PROXY_HDR_SZ);
+  v.setUint32(base, spec.code, true);
+  let pos = PROXY_HDR_SZ;
+  for (const f of spec.fields as readonly FieldSpec[]) {
+    const val = values[f.name];
+    if (val === undefined) throw new ProxyEncodeError({ request: name, field: f.name, reason: 'missing' });
+    switch (f.kind) {
+      case 'd': {
+        const n = val as number;
+        if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `${n} is not a 32-bit integer` });
+        room(f.name, pos, 4);
+        v.setUint32(base + pos, n >>> 0, true);
+        pos += 4;
+        break;
+      }
+      case 'q': {
+        const b = typeof val === 'bigint' ? val : BigInt(val as number);
+        if (b < -(1n << 63n) || b >= 1n << 64n) throw new ProxyEncodeError({ request: name, field: f.name, reason: `${b} is not a 64-bit integer` });
+        room(f.name, pos, 8);
+        v.setBigUint64(base + pos, BigInt.asUintN(64, b), true);
+        pos += 8;
+        break;
+      }
+      case 's': {
+        const bytes = toBytes(val as Uint8Array | string);
+        if (bytes.length > 0xffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `string of ${bytes.length} bytes exceeds the u16 length` });
+        room(f.name, pos, 2 + bytes.length);
+        v.setUint16(base + pos, bytes.length, true);
+        out.set(bytes, pos + 2);
+        pos += 2 + bytes.length;
+        break;
+      }
+      default: {
+        const n = Number(val);
+        const w = f.kind === 'b' ? 1 : 2;
+        room(f.name, pos, w);
+        if (w === 1) out[pos] = n & 0xff;
+        else v.setUint16(base + pos, n & 0xffff, true);
+        pos += w;
+      }
     }
   }
-  const w = new WireWriter(name, size);
-  w.u32('header.type', spec.code).u32('header.size', size - PROXY_HDR_SZ);
-  spec.fields.forEach((f, i) => w.write(f.kind, f.name, (strs[i] ?? values[f.name]) as never));
-  return w.bytes();
+  v.setUint32(base + 4, pos - PROXY_HDR_SZ, true);
+  return pos;
 }
 
 /** Encodes a frame with an arbitrary header (malformed-input tests, fuzzing): payload is used as is. */
