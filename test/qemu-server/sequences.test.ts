@@ -51,7 +51,7 @@ describe('§14 request sequences (proxy, 7.2)', () => {
     w.rpc({ kind: 'Twalk', fid: 0, newfid: 2, wnames: ['pub'] });
     const d = caused({ kind: 'Tlopen', fid: 2, flags: 0 });
     expect(d.types).toEqual(['T_LSTAT', 'T_OPEN']);
-    expect(d.frames[1]!.fields.flags).toBe('65536 (0x10000)');
+    expect(String(d.frames[1]!.fields.flags)).toMatch(/^65536\b/); // O_DIRECTORY only (display format is sim/proxy's)
   });
   it('Tread/Twrite/Tfsync/Treaddir: no proxy traffic (QEMU uses the received fd)', () => {
     const { w, caused } = proxyWorld();
