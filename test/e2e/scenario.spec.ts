@@ -37,6 +37,14 @@ test('step, run, type in the guest terminal; the trace grows with each', async (
   await page.getByTestId('scenario-panel').getByTestId('trace-filter').fill('type:Treaddir');
   await expect(page.getByTestId('scenario-panel').getByTestId('trace-table').locator('.row').first()).toContainText('Treaddir');
 
+  // The host's files: the guest-made symlink `esc -> /` sits in the export (/srv/export).
+  await page.getByTestId('show-host-tree').click();
+  const tree = page.getByTestId('host-tree');
+  await expect(tree).toContainText('export/');
+  await expect(tree.locator('.leaf', { hasText: 'esc' })).toContainText('esc → /');
+  await expect(tree.locator('.leaf', { hasText: 'esc' })).toContainText('lrwxrwxrwx 0:0');
+  await page.getByRole('button', { name: 'Script', exact: true }).click();
+
   // Restart is a deterministic replay: the script is pending again and the terminal is cleared.
   await page.getByTestId('scenario-restart').click();
   await expect(script.locator('li').first()).toHaveAttribute('data-status', 'pending');
@@ -56,4 +64,21 @@ test('editing the XML marks the run stale; restarting uses the new XML', async (
   await expect(page.getByTestId('scenario-error')).toHaveCount(0);
   await page.getByTestId('scenario-run').click();
   await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'ok');
+});
+
+test('a share link carries the preset and the scenario tab', async ({ page, context }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('mknod/host-device');
+  await page.getByTestId('tab-scenario').click();
+  await expect(page.getByTestId('scenario-script').locator('li').first()).toBeVisible();
+  await page.getByTestId('share-button').click();
+  const link = await page.getByTestId('share-link').inputValue();
+
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('tab-scenario')).toHaveAttribute('aria-selected', 'true');
+  await expect(other.getByTestId('scenario-panel')).toContainText('A device node made by the guest');
+  await expect(other.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'pending');
+  await expect(other.getByTestId('link-error')).toHaveCount(0);
 });

@@ -71,6 +71,18 @@ describe('older links are migrated', () => {
   });
 });
 
+describe('optional keys added within v2', () => {
+  it('carries a preset id and the scenario tab', () => {
+    const s: ShareState = { ...state, view: { ...state.view, tab: 'scenario' }, preset: 'walk/symlink-escape' };
+    expect(decodeShareFragment(encodeShareFragment(s))).toEqual(s);
+  });
+  it('refuses a preset id that is not one', () => {
+    for (const bad of ['../../etc/passwd', 'https://evil.example/x', '', 'A'.repeat(100)]) {
+      expect(() => decodeShareFragment(encodeRawFragment(2, { ...state, preset: bad }))).toThrow(/state\.preset/);
+    }
+  });
+});
+
 describe('malformed and hostile links', () => {
   it('ignores fragments that are not share links', () => {
     expect(decodeShareFragment('')).toBeNull();

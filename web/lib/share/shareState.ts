@@ -22,10 +22,16 @@ export interface ShareState {
   variant: Variant;
   qemuVersion: string;
   view: { layout: PaneLayout; split: number; tab: RightTab };
+  /** The preset whose scenario the link runs (an id from public/presets/index.json), if any. */
+  preset?: string;
 }
 
-/** The right pane's tab. Added within v2 as an optional key (absent = 'plan'), so earlier v2 links stay valid. */
-export type RightTab = 'plan' | 'trace';
+/**
+ * The right pane's tab. `view.tab` and `preset` were added within v2 as optional keys (absent: 'plan',
+ * no preset), so v2 links made before them stay valid; 'scenario' needs a preset.
+ */
+export type RightTab = 'plan' | 'trace' | 'scenario';
+const PRESET_ID_RE = /^[a-z0-9][a-z0-9._/-]{0,80}$/;
 
 export const SHARE_FORMAT_VERSION = 2;
 export const DEFAULT_VIEW: ShareState['view'] = { layout: 'columns', split: 0.5, tab: 'plan' };
@@ -189,9 +195,17 @@ function validateV2(raw: unknown): ShareState {
     view: {
       layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const),
       split: split as number,
-      tab: view['tab'] === undefined ? 'plan' : oneOf(view, 'tab', 'state.view', ['plan', 'trace'] as const),
+      tab: view['tab'] === undefined ? 'plan' : oneOf(view, 'tab', 'state.view', ['plan', 'trace', 'scenario'] as const),
     },
+    ...presetField(o),
   };
+}
+
+function presetField(o: Record<string, unknown>): { preset?: string } {
+  if (o['preset'] === undefined) return {};
+  const id = str(o, 'preset', 'state', 81);
+  if (!PRESET_ID_RE.test(id)) fail('bad-field', `state.preset must be a preset id such as "walk/symlink-escape", got ${JSON.stringify(id)}`);
+  return { preset: id };
 }
 
 const VALIDATORS: Record<number, (raw: unknown) => object> = { 1: validateV1, 2: validateV2 };
@@ -202,7 +216,10 @@ const PREFIX = 's=';
 
 /** The fragment (without `#`) for a state, in the current format. */
 export function encodeShareFragment(state: ShareState): string {
-  const json = JSON.stringify({ xml: state.xml, era: state.era, variant: state.variant, qemuVersion: state.qemuVersion, view: state.view });
+  const json = JSON.stringify({
+    xml: state.xml, era: state.era, variant: state.variant, qemuVersion: state.qemuVersion, view: state.view,
+    ...(state.preset !== undefined ? { preset: state.preset } : {}),
+  });
   return `${PREFIX}${SHARE_FORMAT_VERSION}.${toBase64Url(deflate(strToU8(json)))}`;
 }
 

@@ -4,6 +4,7 @@
 // the guest's shell (the guest terminal), each reply carrying the results and the whole trace so far.
 import { parseScenario, ScenarioRun, ScenarioError, type LineResult, type Scenario } from '../../../sim/scenario/index.ts';
 import type { Shell } from '../../../sim/shell/shell.ts';
+import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
 
@@ -21,6 +22,8 @@ export interface ScenarioSnapshot {
   /** Commands typed into the guest terminal, in order. */
   terminal: { command: string; stdout: string; stderr: string; exit: number | null; blocked?: string }[];
   trace: TraceEvent[];
+  /** The host's files now (sim/host dumpTree of /), for the host-tree panel. */
+  host: TreeNode[];
 }
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
@@ -42,6 +45,7 @@ function snapshot(): ScenarioSnapshot {
     error: run.error?.message ?? null,
     terminal: [...c.terminal],
     trace: [...run.recorder.events],
+    host: dumpTree(run.host, '/', { maxEntries: 5000 }),
   };
 }
 

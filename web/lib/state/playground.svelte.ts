@@ -75,8 +75,11 @@ export class Playground {
   }
 
   get shareState(): ShareState {
-    // The scenario tab needs a loaded preset, which share links do not carry (yet): share it as 'plan'.
-    return { ...this.inputs, view: { layout: this.layout, split: this.split, tab: this.tab === 'scenario' ? 'plan' : this.tab } };
+    return {
+      ...this.inputs,
+      view: { layout: this.layout, split: this.split, tab: this.tab },
+      ...(this.preset ? { preset: this.preset.id } : {}),
+    };
   }
 
   applyShareState(s: ShareState): void {
@@ -84,7 +87,8 @@ export class Playground {
     this.layout = s.view.layout;
     this.split = s.view.split;
     this.tab = s.view.tab;
-    this.preset = null;
+    // The preset itself (its scenario file) is fetched by the page when the link names one.
+    if (this.preset?.id !== s.preset) this.preset = null;
   }
 
   /** Is the outcome for exactly the current inputs? (Otherwise a newer request is on its way.) */
