@@ -990,7 +990,9 @@ export class Kernel {
     }
     const peer = s.peer;
     if (peer && peer.state !== 'closed') {
+      // unix_release_sock(): the peer gets SHUTDOWN_MASK (both directions).
       peer.rcvShutdown = true;
+      peer.sndShutdown = true;
       if (hadUnread || s.embryo) peer.pendingError = 'ECONNRESET';
     }
   }
@@ -2059,7 +2061,11 @@ export class Kernel {
       const s = sf.value.s;
       if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) return err('EINVAL');
       if (s.state !== 'connected') return err('ENOTCONN');
-      if (how === SHUT_RD || how === SHUT_RDWR) s.rcvShutdown = true;
+      // unix_shutdown(): the peer gets the mirror image (our RCV → its SEND, our SEND → its RCV).
+      if (how === SHUT_RD || how === SHUT_RDWR) {
+        s.rcvShutdown = true;
+        if (s.peer) s.peer.sndShutdown = true;
+      }
       if (how === SHUT_WR || how === SHUT_RDWR) {
         s.sndShutdown = true;
         if (s.peer) s.peer.rcvShutdown = true;
@@ -2089,9 +2095,12 @@ export class Kernel {
 
   private doSend(t: Process, f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number, args: Record<string, unknown>): SysResult<number> {
     const s = f.socket!;
+    // unix_stream_sendmsg(): no peer ENOTCONN; own SEND_SHUTDOWN EPIPE (a closed peer sets it);
+    // a zero-length send queues nothing (not even fds); a dead or read-shut peer EPIPE.
     const attempt = (): SysResult<number> => {
-      if (s.sndShutdown) return err('EPIPE');
       if (s.state !== 'connected' || !s.peer) return err(s.state === 'closed' ? 'EPIPE' : 'ENOTCONN');
+      if (s.sndShutdown) return err('EPIPE');
+      if (data.length === 0) return ok(0);
       const peer = s.peer;
       if (peer.state === 'closed' || peer.rcvShutdown) return err('EPIPE');
       if (data.length > 0 && peer.room() === 0) {
@@ -2122,7 +2131,9 @@ export class Kernel {
     const s = f.socket!;
     const attempt = (): SysResult<RecvResult> => {
       if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
-      if (s.recvQueue.length > 0 && len > 0) {
+      // A zero-length receive still waits for data (sock_rcvlowat() is at least 1) and, when a
+      // segment is queued, takes that segment's fds with no bytes (unix_stream_read_generic).
+      if (s.recvQueue.length > 0) {
         const { data, fds } = s.dequeue(len, (flags & MSG_PEEK) !== 0);
         const out: number[] = [];
         let msgFlags = 0;
@@ -2138,7 +2149,6 @@ export class Kernel {
         }
         return ok({ data, fds: out, msgFlags });
       }
-      if (len === 0) return ok({ data: new Uint8Array(0), fds: [], msgFlags: 0 });
       if (s.pendingError) {
         const e = s.pendingError;
         s.pendingError = null;

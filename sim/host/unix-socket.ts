@@ -1,7 +1,9 @@
 // AF_UNIX stream sockets (net/unix/af_unix.c): socketpair, bind/listen/accept/connect on a path,
 // byte-stream sends with SCM_RIGHTS. The kernel (kernel.ts) does fd plumbing and permission checks;
 // this module keeps socket state and the stream rules:
-//  - a receive stops after the segment that carried fds (unix_stream_read_generic: `if (scm.fp) break`);
+//  - a receive takes a segment's fds with its first byte and stops once it holds fds
+//    (unix_stream_read_generic: `if (scm.fp) break`) — checked against Linux in
+//    test/host/differential-sockets.test.ts;
 //  - queued data is read first, then a pending ECONNRESET once, then EOF (sock_error before
 //    RCV_SHUTDOWN in the same function);
 //  - closing a socket with unread data (or an unaccepted embryo) gives the peer ECONNRESET
@@ -69,32 +71,46 @@ export class UnixSocket {
 
   /**
    * Dequeue up to `len` bytes; returns the bytes and the fds carried by the segments consumed.
-   * Reading stops after a segment with fds, as Linux does.
+   * As unix_stream_read_generic(): a segment's fds go with the first read that touches it; the read
+   * stops when a segment is left partly unread, or after a fully read segment once this read has
+   * taken fds (so bytes of earlier fd-less segments may come first). A zero-length read takes the
+   * first segment's fds without bytes.
    */
   dequeue(len: number, peek: boolean): { data: Uint8Array; fds: OpenFile[] } {
     const parts: Uint8Array[] = [];
     let got = 0;
     let fds: OpenFile[] = [];
+    if (len === 0) {
+      const first = this.recvQueue[0];
+      if (first?.fds) {
+        fds = first.fds;
+        if (!peek) first.fds = null;
+      }
+      return { data: new Uint8Array(0), fds };
+    }
     let i = 0;
     while (got < len && i < this.recvQueue.length) {
       const seg = this.recvQueue[i]!;
-      if (seg.fds && got > 0) break; // a segment with fds starts a new read
       const avail = seg.data.length - seg.off;
       const k = Math.min(avail, len - got);
       parts.push(seg.data.subarray(seg.off, seg.off + k));
       got += k;
       const carried = seg.fds;
-      if (!peek) {
-        seg.off += k;
-        this.recvBytes -= k;
-        if (carried) { fds = carried; seg.fds = null; }
-        if (seg.off === seg.data.length) this.recvQueue.splice(i, 1);
-        else i++;
-      } else {
-        if (carried) fds = carried;
+      if (peek) {
+        // MSG_PEEK: the fds are duplicated, and the peek stops at a segment that has them.
+        if (carried) { fds = carried; break; }
         i++;
+        continue;
       }
-      if (carried) break;
+      seg.off += k;
+      this.recvBytes -= k;
+      if (carried) {
+        fds = carried;
+        seg.fds = null;
+      }
+      if (seg.off < seg.data.length) break;
+      this.recvQueue.splice(i, 1);
+      if (fds.length) break;
     }
     const data = new Uint8Array(got);
     let o = 0;
