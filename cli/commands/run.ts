@@ -16,6 +16,7 @@ import { parseScenario } from '../../sim/scenario/validate.ts';
 import { applyCell, checkResult, checkHost, exploreRace, ScenarioRun } from '../../sim/scenario/run.ts';
 import type { MatrixCell, Scenario } from '../../sim/scenario/types.ts';
 import { exportJson, exportMermaid, exportPcapng, exportText } from '../../sim/trace/index.ts';
+import { shippedGuestPrograms } from '../guest-programs.ts';
 
 const USAGE = 'usage: virtfs-lab run SCENARIO.json [--cell N|LABEL] [--json] [--trace json|text|mermaid|pcapng --out FILE] [--explore]\n';
 const FORMATS = ['json', 'text', 'mermaid', 'pcapng'] as const;
@@ -99,7 +100,7 @@ export const command: Command = async (argv) => {
     return 0;
   }
 
-  const run = new ScenarioRun(scenario);
+  const run = new ScenarioRun(scenario, { guestPrograms: shippedGuestPrograms() });
   const outcome = run.runAll();
   const problems: string[] = [];
   if (cell) {

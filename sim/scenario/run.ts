@@ -15,7 +15,7 @@ import type { TraceEvent } from '../trace/event.ts';
 import { Scheduler, type LineResult } from './scheduler.ts';
 import { classifyLine } from './script.ts';
 import { loadTree } from './tree.ts';
-import type { ExpectHost, ExpectResult, MatrixCell, Scenario } from './types.ts';
+import type { ExpectHost, ExpectResult, MatrixCell, Scenario, TreeEntry } from './types.ts';
 import { firstFilesystemTarget } from './validate.ts';
 
 export interface LaunchInfo {
@@ -35,6 +35,12 @@ export interface LaunchInfo {
 export interface RunOptions {
   /** Override where the racer runs (RaceSpec.afterHostSyscall). */
   raceAfterHostSyscall?: number;
+  /**
+   * Files installed in the guest before the scenario's own guest tree: the CLI and the playground
+   * pass the shipped WASI programs as /guests/*.wasm (issue 6 §4), so `run /guests/ls.wasm` works
+   * in every scenario; a scenario may add its own programs as content_b64 entries.
+   */
+  guestPrograms?: readonly TreeEntry[];
 }
 
 export type RunOutcome =
@@ -73,7 +79,7 @@ export class ScenarioRun {
     if (running) {
       try { queue = lab.transport(tag); } catch { queue = null; }
     }
-    this.guest = running ? new GuestMachine({ queue, mountTag: tag, mountPoint: s.guest.mount, tree: s.guest.tree, clock: this.host.clock, recorder: this.recorder }) : null;
+    this.guest = running ? new GuestMachine({ queue, mountTag: tag, mountPoint: s.guest.mount, tree: [...(options.guestPrograms ?? []), ...s.guest.tree], clock: this.host.clock, recorder: this.recorder }) : null;
     this.launch = {
       era: this.plan.era, variant: this.plan.variant, qemuVersion: s.qemu, socketpairs: this.plan.socketpairs, helper: this.plan.helper, qemu: this.plan.qemu,
       verdict: lab.qemu.verdict, stderr: { helper: lab.stderr.helper, qemu: lab.qemu.stderr },
