@@ -13,7 +13,7 @@ const presets: Scenario[] = index.presets.map((p) => parseScenario(readFileSync(
 
 // scenarios.md §3–§6 scenario ids; the ones without a guest-side preset are listed with the reason.
 const SCENARIOS_MD = [
-  'walk/symlink-escape', 'open/symlink-final-component', 'setattr/chmod-through-symlink', 'setattr/truncate-through-symlink',
+  'walk/symlink-escape', 'link/hardlink-escaped-file', 'open/symlink-final-component', 'setattr/chmod-through-symlink', 'setattr/truncate-through-symlink',
   'create/through-dangling-symlink', 'race/swap-dir-for-symlink', 'race/stale-fid-after-unlink', 'walk/dotdot-from-root',
   'walk/slash-in-name', 'walk/dotdot-from-subdir', 'mknod/host-device', 'dos/fifo-open-freezes-helper',
   'creds/dac-override-in-0555-dir', 'creds/setgid-dir-root-create-kills-helper', 'leak/getversion-high-bits',
@@ -22,7 +22,6 @@ const SCENARIOS_MD = [
   'launch/helper-not-next-to-emulator', 'launch/removed-in-9.2', 'launch/libvirt-9.0-refuses-proxy',
 ];
 const NOT_GUEST_SCENARIOS: Record<string, string> = {
-  'link/hardlink-escaped-file': 'needs an escaped fid, which L-naive no longer yields once walk/symlink-escape is followed by Tlink (the variant is inferred in scenarios.md)',
   'helper/relative-path-outside-chroot': 'a compromised QEMU writes to the proxy socket: no guest in the loop (helper conformance layer)',
   'proto/*': 'a compromised QEMU versus the helper: proxy wire level, not guest-driven',
   'metadata/mapped-file-forge': 'needs security_model=mapped-file, which libvirt never emits (libvirt.md §3.2)',
