@@ -208,6 +208,14 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
       const sim = runSim(driver, msgs, simKernel(), true).map(norm);
       for (let i = 0; i < msgs.length; i++) expect(sim[i], `${driver} ro step ${i}: ${[...PRELUDE, ...FIXED][i]!.kind}`).toEqual(real[i]);
     }, 120_000);
+    it(`${driver}: the fixed sequence as guest uid 1000 agrees (helper credential switching, CapEff DAC_OVERRIDE)`, () => {
+      const pre: Req[] = [PRELUDE[0]!, { kind: 'Tattach', fid: 0, afid: 0xffffffff, uname: '', aname: '', n_uname: 1000 }];
+      const reqs = [...pre, ...FIXED, { kind: 'Tmknod', dfid: 0, name: 'c', mode: 0o20600, major: 1, minor: 3, gid: 1000 } as Req];
+      const msgs = encodeAll(reqs);
+      const real = runReal(driver, msgs).map(norm);
+      const sim = runSim(driver, msgs).map(norm);
+      for (let i = 0; i < msgs.length; i++) expect(sim[i], `${driver} uid 1000 step ${i}: ${reqs[i]!.kind}`).toEqual(real[i]);
+    }, 120_000);
     it(`${driver}: fixed sequence (${FIXED.length} requests) agrees`, () => {
       assertPresent(REAL.qemu);
       assertPresent(REAL.helper);
