@@ -50,7 +50,12 @@ export function glibAllocFailure(pid: number, hhmmssmmm: string, bytes: bigint):
   return `\n(process:${pid}): GLib-ERROR **: ${hhmmssmmm}: ../../../glib/gmem.c:136: failed to allocate ${bytes} bytes\n`;
 }
 
-/** syslog line as a local syslogd receives it: `<26>` = LOG_DAEMON|LOG_CRIT (do_log ignores its level, §11.4). */
+/**
+ * syslog message as a local syslogd receives it, without glibc's timestamp: `<26>` = LOG_DAEMON|LOG_CRIT
+ * (do_log ignores its level, §11.4), the openlog tag with LOG_PID, and the text as passed — its trailing
+ * newline included (observed: daemon_mode end.syslog_messages "virtfs-proxy-helper[PID]: Started\n",
+ * syslog_raw_priority "<26>").
+ */
 export function syslogLine(pid: number, msg: string): string {
-  return `<26>virtfs-proxy-helper[${pid}]: ${msg.replace(/\n$/, '')}`;
+  return `<26>virtfs-proxy-helper[${pid}]: ${msg}`;
 }

@@ -36,6 +36,10 @@ describe('public conformance suite', () => {
     const r = replaySuite(suite, { includeQuirks: true });
     expect(r.outcomes.filter((o) => o.status === 'failed')).toEqual([]);
     expect(r.passed).toBe(wireSteps + cliRuns);
+    // and every session's `end`: exit status after close, total stderr (PID/time normalised), the
+    // daemon's syslog messages with their <26> priority and the parent's exit 0
+    expect(r.ends.filter((e) => !e.ok)).toEqual([]);
+    expect(r.ends).toHaveLength(suite.sessions.filter((s) => (s.kind ?? 'wire') === 'wire').length);
   });
 
   it('detects a wrong reply and names the first differing field', () => {

@@ -190,7 +190,7 @@ describe('daemon mode (§11.3, §11.4)', () => {
     expect(childPid).not.toBe(firstPid);
     expect(hex(c.send(encodeRequest('T_OPEN', { path: 'fifo', flags: O_NONBLOCK })).reply)).toBe('faffffff');
     c.close();
-    expect(lines).toEqual([`<26>virtfs-proxy-helper[${childPid}]: Started`, `<26>virtfs-proxy-helper[${childPid}]: Done`]);
+    expect(lines).toEqual([`<26>virtfs-proxy-helper[${childPid}]: Started\n`, `<26>virtfs-proxy-helper[${childPid}]: Done\n`]);
     expect(c.stderr()).toBe('');
   });
 });

@@ -40,11 +40,47 @@ export interface StepOutcome {
   reason?: string;
 }
 
+export interface SessionEnd {
+  session: string;
+  /** What `end` recorded vs what the simulation did after the client closed its socket. Not counted in
+   * passed/failed (FORMAT.md judges steps), reported for fidelity checks. */
+  ok: boolean;
+  mismatch?: string;
+}
+
 export interface ReplayReport {
   passed: number;
   failed: number;
   skipped: number;
   outcomes: StepOutcome[];
+  /** Per replayed wire session: exit status, stderr / syslog after close vs `end`. */
+  ends: SessionEnd[];
+}
+
+/** PIDs and wall-clock times differ between runs (GLib's `(process:PID)`, `HH:MM:SS.mmm`, syslog tags). */
+function normaliseRun(s: string): string {
+  return s.replace(/\(process:\d+\)/g, '(process:PID)').replace(/\b\d\d:\d\d:\d\d\.\d{3}\b/g, 'HH:MM:SS.mmm').replace(/\[\d+\]/g, '[PID]');
+}
+
+function checkEnd(s: Session, ws: WireSession): SessionEnd {
+  const end = s.end as Record<string, unknown> | undefined;
+  const h = ws.helper;
+  if (!end) return { session: s.id, ok: true };
+  const exit = h.exit === undefined ? undefined : h.exit.signal ? -({ SIGABRT: 6, SIGTRAP: 5, SIGPIPE: 13 } as const)[h.exit.signal] : h.exit.status;
+  const mism: string[] = [];
+  const after = end.helper_exit_after_close as { returncode: number } | undefined;
+  if (after && after.returncode !== exit) mism.push(`exit ${exit ?? 'running'} (recorded ${after.returncode})`);
+  if (typeof end.stderr_total === 'string' && normaliseRun(end.stderr_total) !== normaliseRun(ws.stderr)) {
+    mism.push(`stderr ${JSON.stringify(ws.stderr)} (recorded ${JSON.stringify(end.stderr_total)})`);
+  }
+  if (Array.isArray(end.syslog_messages)) {
+    const pri = Array.isArray(end.syslog_raw_priority) ? end.syslog_raw_priority as string[] : [];
+    const want = (end.syslog_messages as string[]).map((m, i) => normaliseRun((pri[i] ?? '') + m));
+    const got = h.syslog.map(normaliseRun);
+    if (JSON.stringify(want) !== JSON.stringify(got)) mism.push(`syslog ${JSON.stringify(got)} (recorded ${JSON.stringify(want)})`);
+  }
+  if (typeof end.parent_exit === 'number' && ws.parentExit !== end.parent_exit) mism.push(`parent exit ${ws.parentExit} (recorded ${end.parent_exit})`);
+  return mism.length ? { session: s.id, ok: false, mismatch: mism.join('; ') } : { session: s.id, ok: true };
 }
 
 const KIND_OF: Record<number, string> = {
@@ -114,6 +150,11 @@ class WireSession {
 
   get helper() {
     return this.h.helper;
+  }
+
+  /** Exit status of the process the launcher started (the daemon parent in daemon mode). */
+  get parentExit(): number | undefined {
+    return this.h.os.parentExit ?? this.helper.exit?.status;
   }
 
   /** The client's write(2); a failure (EPIPE once the helper is gone) is what the recorder would see. */
@@ -292,7 +333,7 @@ function compareFdInfo(exp: FdInfo | FdInfo[] | undefined, got: FdInfo[], sameIn
   return undefined;
 }
 
-function replayWire(s: Session, opts: ReplayOptions, out: StepOutcome[]): void {
+function replayWire(s: Session, opts: ReplayOptions, out: StepOutcome[], ends: SessionEnd[]): void {
   const skipAll = s.quirk !== undefined && !opts.includeQuirks;
   if (skipAll) {
     for (const st of s.steps) out.push({ session: s.id, id: st.id, status: 'skipped', reason: `session quirk: ${s.quirk}` });
@@ -327,6 +368,7 @@ function replayWire(s: Session, opts: ReplayOptions, out: StepOutcome[]): void {
     if (!ws.helper.alive) stopped = true;
   }
   if (!stopped) ws.close();
+  ends.push(checkEnd(s, ws));
 }
 
 function replayCli(s: Session, opts: ReplayOptions, out: StepOutcome[]): void {
@@ -364,12 +406,13 @@ function replayCli(s: Session, opts: ReplayOptions, out: StepOutcome[]): void {
 
 export function replaySuite(suite: Suite, opts: ReplayOptions = {}): ReplayReport {
   const outcomes: StepOutcome[] = [];
+  const ends: SessionEnd[] = [];
   for (const s of suite.sessions) {
     if (opts.filter && !opts.filter(s)) continue;
     const kind = s.kind ?? 'wire';
     const before = outcomes.length;
     try {
-      if (kind === 'wire') replayWire(s, opts, outcomes);
+      if (kind === 'wire') replayWire(s, opts, outcomes, ends);
       else if (kind === 'cli') replayCli(s, opts, outcomes);
     } catch (e) {
       // A session the replay cannot set up (a tree it cannot build, a helper that never listens…):
@@ -381,5 +424,5 @@ export function replaySuite(suite: Suite, opts: ReplayOptions = {}): ReplayRepor
     }
   }
   const count = (st: StepOutcome['status']) => outcomes.filter((o) => o.status === st).length;
-  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), outcomes };
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), outcomes, ends };
 }
