@@ -125,6 +125,7 @@ export const command: Command = async (argv) => {
     for (const f of failures) {
       process.stdout.write(`FAIL ${f.session}/${f.id}: ${f.field ?? f.reason ?? 'mismatch'}\n  expected ${f.expected || '(nothing)'}\n  actual   ${f.actual || '(nothing)'}\n`);
     }
+    for (const e of report.ends.filter((x) => !x.ok)) process.stdout.write(`note: ${e.session}: after close: ${e.mismatch}\n`);
     process.stdout.write(`${report.passed} passed, ${report.failed} failed${report.skipped ? ` (${report.skipped} quirk steps skipped)` : ''}\n`);
   }
   return report.failed === 0 ? 0 : 1;
