@@ -16,8 +16,9 @@ const state = `s=2.${Buffer.from(deflateSync(strToU8(JSON.stringify({
 let docs: Server;
 test.beforeAll(async () => {
   docs = createServer((req, res) => {
-    const query = new URL(req.url ?? '/', DOCS).searchParams.get('q') ?? 'embed';
-    const src = `http://127.0.0.1:4176/?${query}#${state}`.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
+    const params = new URL(req.url ?? '/', DOCS).searchParams;
+    const query = params.get('q') ?? 'embed';
+    const src = `http://127.0.0.1:4176/?${query}#${params.get('f') ?? state}`.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="en"><head><title>Docs</title></head><body><h1>Proxy driver docs</h1>
       <iframe id="pg" title="virtfs-lab" width="1100" height="600" src="${src}"></iframe></body></html>`);
@@ -28,8 +29,8 @@ test.afterAll(async () => {
   await new Promise((resolve) => docs.close(resolve));
 });
 
-async function docsPageWith(page: Page, query: string) {
-  await page.goto(`${DOCS}/guide.html?q=${encodeURIComponent(query)}`);
+async function docsPageWith(page: Page, query: string, fragment?: string) {
+  await page.goto(`${DOCS}/guide.html?q=${encodeURIComponent(query)}${fragment ? `&f=${encodeURIComponent(fragment)}` : ''}`);
   return page.frameLocator('#pg');
 }
 
@@ -84,4 +85,16 @@ test('bad embed options fall back to the defaults with a visible warning', async
   await waitForPlayground(frame);
   await expect(frame.getByText('Embed option ignored: ?view=everything')).toBeVisible();
   await expect(frame.getByText('Embed option ignored: ?theme=<b>')).toBeVisible();
+});
+
+test('?embed&autoplay with a preset in the state runs its scenario on load', async ({ page }) => {
+  const withPreset = `s=2.${Buffer.from(deflateSync(strToU8(JSON.stringify({
+    xml: PROXY_XML.replace('/export/to/guest', '/srv/export').replace('/import/from/host', 'share'),
+    era: '0.10.2', variant: 'corrected', qemuVersion: '7.2', view: { layout: 'columns', split: 0.5, tab: 'scenario' }, preset: 'walk/symlink-escape',
+  })))).toString('base64url')}`;
+  const frame = await docsPageWith(page, 'embed&view=plan&autoplay', withPreset);
+  const script = frame.getByTestId('scenario-script');
+  await expect(script.locator('li').first()).toHaveAttribute('data-status', 'ok');
+  await expect(script.locator('li[data-status="pending"]')).toHaveCount(0);
+  await expect(frame.getByTestId('guest-terminal')).toHaveAttribute('data-ready', 'true');
 });

@@ -3,10 +3,10 @@ import { embedSnippet, parseEmbedOptions, playgroundUrl } from '../../web/lib/em
 
 describe('embed options', () => {
   it('defaults to the full playground', () => {
-    expect(parseEmbedOptions('')).toEqual({ options: { embed: false, view: 'both', readOnly: false, theme: null }, warnings: [] });
+    expect(parseEmbedOptions('')).toEqual({ options: { embed: false, view: 'both', readOnly: false, theme: null, autoplay: false }, warnings: [] });
   });
   it('reads bare flags and values', () => {
-    expect(parseEmbedOptions('?embed&view=plan&readonly&theme=dark').options).toEqual({ embed: true, view: 'plan', readOnly: true, theme: 'dark' });
+    expect(parseEmbedOptions('?embed&view=plan&readonly&theme=dark&autoplay').options).toEqual({ embed: true, view: 'plan', readOnly: true, theme: 'dark', autoplay: true });
     expect(parseEmbedOptions('?embed=1&readonly=0').options).toMatchObject({ embed: true, readOnly: false });
     expect(parseEmbedOptions('?embed=false').options.embed).toBe(false);
   });
@@ -24,5 +24,6 @@ describe('embed options', () => {
     const snippet = embedSnippet(here, 's=2.abc', { view: 'plan', readOnly: true, theme: 'dark' });
     expect(snippet).toContain('src="http://127.0.0.1:4176/?embed&amp;view=plan&amp;readonly&amp;theme=dark#s=2.abc"');
     expect(embedSnippet(here, 's=2.abc', { view: 'both', readOnly: false, theme: null })).toContain('src="http://127.0.0.1:4176/?embed#s=2.abc"');
+    expect(embedSnippet(here, 's=2.abc', { view: 'plan', readOnly: false, theme: null, autoplay: true })).toContain('src="http://127.0.0.1:4176/?embed&amp;view=plan&amp;autoplay#s=2.abc"');
   });
 });

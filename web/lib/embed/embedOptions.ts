@@ -8,6 +8,7 @@
 //   view=both|xml|plan which panes to show (default both)
 //   readonly          the XML cannot be edited and the pickers are locked
 //   theme=light|dark|system   (default system)
+//   autoplay          when the state names a preset: run its scenario to the end on load
 //
 // Bad values never break the page: they fall back to the default and produce a warning to show.
 import type { ThemePreference } from '../themePreference.ts';
@@ -19,6 +20,7 @@ export interface EmbedOptions {
   view: EmbedView;
   readOnly: boolean;
   theme: ThemePreference | null;
+  autoplay: boolean;
 }
 
 export interface ParsedEmbedOptions { options: EmbedOptions; warnings: string[] }
@@ -47,6 +49,7 @@ export function parseEmbedOptions(search: string): ParsedEmbedOptions {
     view: choice(params, 'view', ['both', 'xml', 'plan'] as const, warnings) ?? 'both',
     readOnly: flag(params, 'readonly'),
     theme: choice(params, 'theme', ['light', 'dark', 'system'] as const, warnings),
+    autoplay: flag(params, 'autoplay'),
   };
   return { options, warnings };
 }
@@ -60,13 +63,14 @@ export function playgroundUrl(current: URL, fragment: string): string {
 }
 
 /** The snippet a documentation author pastes: an iframe with the given options and state. */
-export function embedSnippet(current: URL, fragment: string, opts: { view: EmbedView; readOnly: boolean; theme: ThemePreference | null }): string {
+export function embedSnippet(current: URL, fragment: string, opts: { view: EmbedView; readOnly: boolean; theme: ThemePreference | null; autoplay?: boolean }): string {
   const u = new URL(current.href);
   const params = new URLSearchParams();
   params.set('embed', '');
   if (opts.view !== 'both') params.set('view', opts.view);
   if (opts.readOnly) params.set('readonly', '');
   if (opts.theme && opts.theme !== 'system') params.set('theme', opts.theme);
+  if (opts.autoplay) params.set('autoplay', '');
   u.search = params.toString().replaceAll('=&', '&').replace(/=$/, '');
   u.hash = fragment;
   const src = u.href.replaceAll('&', '&amp;').replaceAll('"', '&quot;');
