@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planLaunch } from '../../sim/libvirt/index.ts';
 import { assertPresent, haveReal, isRoot, REAL } from '../support/real-components.ts';
 import { genDomain, prng } from './gen-domain.ts';
+import { PROBE_CASES } from './probe-cases.ts';
 import { shellSplit, splitEnv } from './support.ts';
 import { ensureLibvirtQemuUser, VirshOracle } from './virsh-oracle.ts';
 
@@ -25,6 +26,31 @@ describe.skipIf(!haveReal(REAL.virsh))('libvirt 9.0 differential: generated doma
     oracle = new VirshOracle(REAL.virsh.path);
   }, 120_000);
 
+  /** The real virsh and planLaunch agree on `xml` (same words, or the same error line). */
+  function agree(xml: string, where: string): boolean {
+    const real = oracle.domxmlToNative(xml);
+    if (real.status === 0) {
+      const words = splitEnv(shellSplit(real.stdout.trim()));
+      const tap = /"type":"tap","fd":"(\d+)"/.exec(real.stdout);
+      if (tap) expect([4, 5], where).toContain(Number(tap[1]));
+      const sim = planLaunch(xml, { era: '9.0', variant: 'as-posted', host: 'domxml-to-native', embedRoot: oracle.root, firstFreeFd: tap ? Number(tap[1]) : undefined });
+      expect(sim.ok ? null : sim.error.message, where).toBeNull();
+      if (sim.ok) {
+        expect(sim.env, where).toEqual(words.env);
+        expect(sim.qemu, where).toEqual(words.argv);
+      }
+      return true;
+    }
+    expect(real.errors, where).toMatch(/^error: /);
+    const sim = planLaunch(xml, { era: '9.0', variant: 'as-posted', host: 'domxml-to-native', embedRoot: oracle.root });
+    expect(sim.ok ? `accepted: ${sim.qemu.join(' ')}` : `error: ${sim.error.message}`, where).toBe(real.errors);
+    return false;
+  }
+
+  it(`${Object.keys(PROBE_CASES).length} hand-written edge cases (test/libvirt/probe-cases.ts)`, () => {
+    for (const [name, xml] of Object.entries(PROBE_CASES)) agree(xml, `${name}:\n${xml}`);
+  }, 300_000);
+
   for (const seed of SEEDS) {
     it(`seed ${seed}: ${CASES_PER_SEED} domains`, () => {
       const rng = prng(seed);
@@ -32,25 +58,8 @@ describe.skipIf(!haveReal(REAL.virsh))('libvirt 9.0 differential: generated doma
       let refused = 0;
       for (let i = 0; i < CASES_PER_SEED; i++) {
         const xml = genDomain(rng);
-        const real = oracle.domxmlToNative(xml);
-        const where = `seed ${seed} case ${i}:\n${xml}`;
-        if (real.status === 0) {
-          accepted++;
-          const words = splitEnv(shellSplit(real.stdout.trim()));
-          const tap = /"type":"tap","fd":"(\d+)"/.exec(real.stdout);
-          if (tap) expect([4, 5], where).toContain(Number(tap[1]));
-          const sim = planLaunch(xml, { era: '9.0', variant: 'as-posted', host: 'domxml-to-native', embedRoot: oracle.root, firstFreeFd: tap ? Number(tap[1]) : undefined });
-          expect(sim.ok ? null : sim.error.message, where).toBeNull();
-          if (sim.ok) {
-            expect(sim.env, where).toEqual(words.env);
-            expect(sim.qemu, where).toEqual(words.argv);
-          }
-        } else {
-          refused++;
-          expect(real.errors, where).toMatch(/^error: /);
-          const sim = planLaunch(xml, { era: '9.0', variant: 'as-posted', host: 'domxml-to-native', embedRoot: oracle.root });
-          expect(sim.ok ? `accepted: ${sim.qemu.join(' ')}` : `error: ${sim.error.message}`, where).toBe(real.errors);
-        }
+        if (agree(xml, `seed ${seed} case ${i}:\n${xml}`)) accepted++;
+        else refused++;
       }
       // The generator must exercise both outcomes, or the comparison says little.
       expect(accepted).toBeGreaterThan(CASES_PER_SEED / 5);

@@ -79,7 +79,7 @@ export function parseDomain(root: XmlElement, era: Era): DomainDef {
   }
   const nameEl = firstChild(root, 'name');
   const name = text(nameEl);
-  if (!name) throw new LibvirtError('NO_NAME', era === '0.10.2' ? '' : '', { from: root.from, to: root.startTagTo });
+  if (!name) throw new LibvirtError('NO_NAME', '', { from: root.from, to: root.startTagTo });
   const uuid = text(firstChild(root, 'uuid'));
 
   const memEl = firstChild(root, 'memory');
@@ -90,10 +90,25 @@ export function parseDomain(root: XmlElement, era: Era): DomainDef {
     const u = attr(memEl, 'unit');
     memoryKiB = Number(scaleInteger(v, u?.value, 1024n) / 1024n);
   } else {
-    throw new LibvirtError('INTERNAL_ERROR', 'missing memory element', { from: root.from, to: root.startTagTo });
+    // 9.0 text observed with virsh; 0.10.2's virDomainParseMemory required <memory> ("missing element").
+    throw era === '9.0'
+      ? new LibvirtError('XML_ERROR', 'Memory size must be specified via <memory> or in the <numa> configuration', { from: root.from, to: root.startTagTo })
+      : new LibvirtError('XML_ERROR', 'missing element ./memory[1]', { from: root.from, to: root.startTagTo });
   }
-  const vcpuText = text(firstChild(root, 'vcpu'));
-  const vcpus = vcpuText ? parseInt(vcpuText, 10) : 1;
+  const vcpuEl = firstChild(root, 'vcpu');
+  const vcpuText = text(vcpuEl);
+  let vcpus = 1;
+  if (vcpuText) {
+    if (!/^\d+$/.test(vcpuText)) {
+      throw new LibvirtError('XML_ERROR', era === '9.0' ? 'maximum vcpus count must be an integer' : 'maximum vcpus must be an integer', { from: vcpuEl!.from, to: vcpuEl!.to });
+    }
+    vcpus = parseInt(vcpuText, 10);
+    if (vcpus === 0) {
+      throw era === '9.0'
+        ? new LibvirtError('INTERNAL_ERROR', 'CPU IDs in <numa> exceed the <vcpu> count', { from: vcpuEl!.from, to: vcpuEl!.to })
+        : new LibvirtError('XML_ERROR', 'Invalid number of vcpus', { from: vcpuEl!.from, to: vcpuEl!.to });
+    }
+  }
 
   const osType = pathChild(root, 'os/type');
   const arch = (osType && attrValue(osType, 'arch')) ?? 'x86_64';
