@@ -14,8 +14,8 @@ export interface TextExportOptions {
    * setresuid, a capset or a chroot stands out; `true` on every syscall; `false` never.
    */
   context?: boolean | 'changes';
-  /** Show timestamps. Default true. */
-  time?: boolean;
+  /** Show timestamps: `'auto'` (default) only when they differ (a run that never advanced the clock has nothing to show). */
+  time?: boolean | 'auto';
   /** Spaces per causal level. Default 2. */
   indent?: number;
 }
@@ -40,6 +40,7 @@ export function formatEventLine(e: TraceEvent, depth = 0, opts: TextExportOption
 }
 
 export function exportText(events: readonly TraceEvent[], opts: TextExportOptions = {}): string {
+  if ((opts.time ?? 'auto') === 'auto') opts = { ...opts, time: events.some((e) => e.t !== events[0]!.t) };
   const depth = causalDepths(events);
   const mode = opts.context ?? 'changes';
   const lastContext = new Map<number, string>();

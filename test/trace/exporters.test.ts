@@ -104,3 +104,14 @@ describe('Mermaid size limit', () => {
     ]);
   });
 });
+
+describe('text timestamps', () => {
+  it('auto: shown when times differ, left out when the clock never moved', async () => {
+    const { TraceRecorder: R } = await import('../../sim/trace/index.ts');
+    const r = new R();
+    r.note('qemu', 'a', 'one', 's');
+    r.note('qemu', 'b', 'two', 's');
+    expect(exportText(r.events)).toBe('#1 qemu   NOTE a: one (s)\n#2 qemu   NOTE b: two (s)\n');
+    expect(exportText(r.events, { time: true }).startsWith('[0.000000000] #1')).toBe(true);
+  });
+});

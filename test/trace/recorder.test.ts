@@ -83,7 +83,7 @@ describe('virtual time is whole nanoseconds', () => {
     expect(c.now()).toBe(1);
     const r = new TraceRecorder();
     r.p9({ lane: 'guest', message: { kind: 'Tclunk', tag: 1, fid: 1 }, t: 1500.4 });
-    expect(text(r.events, { context: false })).toBe('[0.000001500] #1 guest → qemu   Tclunk tag=1 fid=1\n');
+    expect(text(r.events, { context: false, time: true })).toBe('[0.000001500] #1 guest → qemu   Tclunk tag=1 fid=1\n');
     expect(() => pcap(r.events)).not.toThrow();
     expect(imp(pcap(r.events)).startNs).toBe(1500n);
   });
