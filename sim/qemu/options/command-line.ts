@@ -3,7 +3,7 @@
 // requests, fsdev creation (qemu_create_early_backends → fsdev_init_func, in list order), then device
 // creation (qemu_create_cli_devices: every QemuOpts -device in order, *then* every JSON -device).
 // Each phase stops at its first error with exit status 1 (error_fatal).
-import type { QemuFeatures, QemuVersion } from '../versions.ts';
+import type { QemuVersion } from '../versions.ts';
 import { QemuNotModelledError } from './errors.ts';
 import { qemuFsdevAdd, type FsDriverEntry } from './fsdev.ts';
 import { fsdevOptsList, virtfsOptsList } from './fsdev-opts.ts';
@@ -226,4 +226,3 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
   }
 }
 
-export type { QemuFeatures };

@@ -3,7 +3,7 @@
 import { qemuVersion } from '../versions.ts';
 import { runCommandLine, type QemuRun } from './command-line.ts';
 import { UnknownPeerError } from './errors.ts';
-import { EVERY_PATH_IS_A_DIRECTORY, PEERS, type HostLookup, type Peer, type PeerSpec } from './peer.ts';
+import { EVERY_PATH_IS_A_DIRECTORY, PEERS, type HostLookup, type PeerSpec } from './peer.ts';
 
 export interface QemuCheckOptions {
   /** "7.2", "7.2.22", "8.1", … (sim/qemu/versions.ts). */

@@ -202,7 +202,6 @@ class Parser {
  */
 export function qobjectFromJson(text: string): { ok: true; value: QObject } | { ok: false; error: string } {
   const toks = lex(text);
-  const last = toks[toks.length - 1];
   // json-streamer: values end when the braces balance; collect them one by one.
   const values: Tok[][] = [];
   let cur: Tok[] = [];
@@ -217,7 +216,6 @@ export function qobjectFromJson(text: string): { ok: true; value: QObject } | { 
     if (t.t === '}' || t.t === ']') depth--;
     if (depth <= 0) { values.push(cur); cur = []; depth = 0; }
   }
-  void last;
   if (cur.length > 0) values.push(cur);
   if (values.length === 0) return { ok: false, error: 'JSON parse error, premature EOI' };
   let result: QObject | undefined;

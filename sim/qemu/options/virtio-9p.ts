@@ -31,7 +31,6 @@ export function ninePDeviceType(driver: string, f: QemuFeatures): { typename: st
   return undefined;
 }
 
-const PROP_NAMES: ReadonlySet<string> = new Set(VIRTIO_9P_PCI_PROPS.map((p) => p[0]));
 
 export interface Machine {
   type: string;
