@@ -166,5 +166,6 @@ describe('options the model refuses to guess about', () => {
     expect(() => verdict('7.2', ['-fsdev', 'proxy,id=f0,sock_fd=4', '-set', 'fsdev.f0.path=/x'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
     expect(() => verdict('7.2', ['-readconfig', '/etc/qemu.cfg'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
     expect(() => verdict('7.2', ['-set', 'machine.foo=bar'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
+    expect(() => verdict('7.2', ['-global', 'virtio-9p-pci.mount_tag=x'])).toThrow(expect.objectContaining({ code: 'QemuNotModelled' }));
   });
 });

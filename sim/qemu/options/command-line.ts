@@ -110,6 +110,10 @@ export function runCommandLine(args: readonly string[], v: QemuVersion, world: R
           // `-set GROUP.ID.KEY=VALUE` / `-readconfig FILE` edit or add option groups after parsing (and
           // fail in their own ways: `can't parse`, `there is no chardev "x" defined`): not modelled.
           throw new QemuNotModelledError({ argIndex: i, option: `${word} ${arg}`, reason: `${word} is not modelled` });
+        case 'global':
+          // `-global virtio-9p-pci.PROP=VALUE` sets a default for every such device: not modelled.
+          if (/^virtio-9p/.test(arg!)) throw new QemuNotModelledError({ argIndex: i, option: `${word} ${arg}`, reason: '-global on a 9p device is not modelled' });
+          break;
         case 'msg':
           // configure_msg: takes effect for every later report, including this run's fsdev/device errors.
           if (/(?:^|,)timestamp=(on|yes|true|y)(?:,|$)/.test(arg!) || /(?:^|,)timestamp(?:,|$)/.test(arg!)) err.timestamps = true;
