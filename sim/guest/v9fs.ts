@@ -208,7 +208,8 @@ export class V9fsInode implements FsInode {
 
   /** v9fs_dir_readdir_dotl: open the directory, Treaddir until an empty reply, clunk. */
   readdir(): Result<FsDirEntry[]> {
-    const fid = this.openClone(P9_DOTL.RDONLY | P9_DOTL.DIRECTORY);
+    // glibc opendir(): open(O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY), + O_LARGEFILE from the kernel.
+    const fid = this.openClone(P9_DOTL.RDONLY | P9_DOTL.NONBLOCK | P9_DOTL.CLOEXEC | P9_DOTL.DIRECTORY | P9_DOTL.LARGEFILE);
     if (!fid.ok) return fid;
     const out: FsDirEntry[] = [];
     let offset = 0n;
