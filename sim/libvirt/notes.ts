@@ -87,6 +87,10 @@ export const NOTES = {
     id: 'corrected-helper-foreground', kind: 'difference', source: `${L} §4.5; proxy-protocol.md §11.1`,
     text: 'Corrected: the helper runs with -n (no daemon()) under libvirt\'s own process management, started at domain start rather than while building the command line.',
   }),
+  correctedQmpProxy: (): Note => ({
+    id: 'corrected-qmp-proxy', kind: 'difference', source: `${L} §2.3, §4.5`,
+    text: 'Corrected: with QMP probing (libvirt ≥ 1.0.0, QEMU ≥ 1.2) FSDEV_PROXY is set from QMP as well, for QEMUs that have the proxy driver (1.1–9.1).',
+  }),
   correctedFlagsRefused: (): Note => ({
     id: 'corrected-proxy-flags', kind: 'difference', source: `${L} §4.5; proxy-protocol.md §12.2`,
     text: 'Corrected: readonly/writeout on a proxy filesystem are refused for QEMU < 5.0, where they would silently do nothing.',

@@ -101,7 +101,7 @@ export function planLaunch(xml: string, opts: PlanOptions): PlanResult {
     if (era === '0.10.2') {
       caps = resolveLegacyCaps({
         qemuHelp: opts.qemuHelp, qemuVersion: opts.qemuVersion, release: opts.legacyRelease ?? '0.10.2',
-        arch: dom.arch, xml2argvTest: host === 'xml2argv-test',
+        arch: dom.arch, xml2argvTest: host === 'xml2argv-test', proxyFromQmp: variant === 'corrected',
       });
       if (caps.unwrappedTranscript) notes.push(NOTES.transcript());
       if (caps.helpIgnoredForQmp) notes.push(NOTES.helpIgnored());
@@ -160,7 +160,9 @@ export function planLaunch(xml: string, opts: PlanOptions): PlanResult {
           notes.push(NOTES.correctedCapCheck(), NOTES.correctedNoPath(), NOTES.correctedHelperDir(helperDir), NOTES.correctedForeground());
           if (!qv.features.proxyExportFlagsEffective) notes.push(NOTES.correctedFlagsRefused());
         }
-        if (release !== '0.10.2' && caps.versionNumber >= 1002000) notes.push(NOTES.qmpNoProxyCap());
+        if (release !== '0.10.2' && caps.versionNumber >= 1002000) {
+          notes.push(variant === 'as-posted' ? NOTES.qmpNoProxyCap() : NOTES.correctedQmpProxy());
+        }
         if (variant === 'as-posted' && !qv.features.proxyExportFlagsEffective
           && dom.filesystems.some((f) => f.fsdriver === 'proxy' && (f.readonly || f.wrpolicy !== 'default'))) {
           notes.push(NOTES.proxyFlagsNoop());

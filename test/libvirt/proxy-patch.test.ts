@@ -119,11 +119,18 @@ describe('corrected variant (libvirt.md §4.5)', () => {
     const custom = ok(planLaunch(domain(PROXY), opts({ variant: 'corrected', qemuVersion: '7.2.22', helperDir: '/usr/libexec/' })));
     expect(custom.helper![0]).toBe('/usr/libexec/virtfs-proxy-helper');
   });
-  it('the real capability check refuses QEMU 1.0, qemu-kvm-0.13.0 and libvirt 1.0.0\'s QMP caps', () => {
-    for (const o of [{ qemuHelp: fixture('qemu-help', 'qemu-1.0') }, { qemuHelp: fixture('qemu-help', 'qemu-kvm-0.13.0') }, { qemuVersion: '1.2.0', legacyRelease: '1.0.0' as const }, { qemuVersion: '9.2.0' }]) {
+  it('the real capability check refuses QEMU 1.0, qemu-kvm-0.13.0, and 9.2 (also over QMP)', () => {
+    for (const o of [{ qemuHelp: fixture('qemu-help', 'qemu-1.0') }, { qemuHelp: fixture('qemu-help', 'qemu-kvm-0.13.0') }, { qemuVersion: '9.2.0' }, { qemuVersion: '9.2.0', legacyRelease: '1.0.0' as const }]) {
       const r = fail(planLaunch(domain(PROXY), opts({ variant: 'corrected', ...o })));
       expect(r.error.message).toBe('unsupported configuration: proxy helper not supported');
       expect(r.error.line).toBe(10);
+    }
+  });
+  it('fed by the QMP path too: libvirt 1.0.0 with QEMU 1.2 / 7.2 accepts proxy', () => {
+    for (const v of ['1.2.0', '7.2.22']) {
+      const r = ok(planLaunch(domain(PROXY), opts({ variant: 'corrected', qemuVersion: v, legacyRelease: '1.0.0' })));
+      expect(r.caps).toContain('fsdev-proxy');
+      expect(noteIds(r)).toContain('corrected-qmp-proxy');
     }
   });
   it('readonly/writeout on proxy are refused below QEMU 5.0, accepted from 5.0', () => {

@@ -60,6 +60,8 @@ export const XML2ARGV_FS9P_CAPS: CapName[] = ['device', 'nodefconfig', 'fsdev', 
 
 export function resolveLegacyCaps(opts: {
   qemuHelp?: string; qemuVersion?: string; release: LegacyRelease; arch: string; xml2argvTest?: boolean;
+  /** The corrected variant also feeds FSDEV_PROXY from the QMP path (libvirt.md §4.5). */
+  proxyFromQmp?: boolean;
 }): ResolvedCaps {
   const x86 = opts.arch === 'x86_64' || opts.arch === 'i686';
   if (opts.xml2argvTest) {
@@ -85,6 +87,9 @@ export function resolveLegacyCaps(opts: {
   if (opts.release !== '0.10.2' && result.versionNumber >= 1002000) {
     // v1.0.0: "Not new enough for QMP capabilities detection" only below 1.2 (libvirt.md §2.3).
     result = { ...result, source: 'qmp', flags: new Set(QMP_BASIC), helpIgnoredForQmp: opts.qemuHelp !== undefined };
+    // As posted, only the help probe sets FSDEV_PROXY. The corrected variant asks QMP too (e.g. whether
+    // the fsdev options know sock_fd); the answer is yes exactly while QEMU has the proxy driver.
+    if (opts.proxyFromQmp && modelVersion(result.qemuVersion).features.proxyDriver) result.flags.add('fsdev-proxy');
   }
   // PCI_MULTIBUS is set for x86 at caps init, not from the help text (libvirt.md §2.2).
   if (x86) result.flags.add('pci-multibus');
