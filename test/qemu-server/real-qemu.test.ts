@@ -14,6 +14,7 @@ import { REAL, haveReal, assertPresent, isRoot, inCI } from '../support/real-com
 import { Kernel } from '../../sim/host/kernel.ts';
 import { loadTree, type TreeEntry } from '../../sim/host/tree.ts';
 import { launchLab } from '../../sim/lab/lab.ts';
+import { startQemu } from '../../sim/qemu/process/qemu.ts';
 import { proxySpec, localSpec } from '../../sim/lab/launch-specs.ts';
 import { encodeMessage, decodeMessage } from '../../sim/p9/codec.ts';
 import type { P9Message } from '../../sim/p9/messages.ts';
@@ -61,11 +62,13 @@ function simKernel(): Kernel {
 
 type Driver = 'local' | 'proxy' | 'mapped-xattr' | 'mapped-file';
 
-function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void, existing?: string, readonly = false): (P9Message | string)[] {
+function runReal(driver: Driver, msgs: Uint8Array[], inspect?: (base: string) => void, existing?: string, readonly = false, fake?: string): (P9Message | string)[] {
   const base = existing ?? realTree();
   try {
     const exp = join(base, 'export');
-    const cfg = driver !== 'proxy'
+    const cfg = fake
+      ? { qemu: REAL.qemu.path, fake, args: ['-fsdev', 'proxy,id=f0,sock_fd=@SOCKFD@', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
+      : driver !== 'proxy'
       ? { qemu: REAL.qemu.path, args: ['-fsdev', `local,id=f0,path=${exp},security_model=${driver === 'local' ? 'passthrough' : driver}${readonly ? ',readonly=on' : ''}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] }
       : { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', `proxy,id=f0,sock_fd=@SOCKFD@${readonly ? ',readonly=on' : ''}`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
     const input = msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n';
@@ -338,4 +341,51 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
       }
     }, 60_000);
   }
+
+  it('proxy EOF while QEMU waits for an fd (a dying helper): Rlopen with the written byte count as fd, then EBADF, then EIO — same as the real 7.2.22', () => {
+    const reqs: Req[] = [...PRELUDE,
+      { kind: 'Twalk', fid: 0, newfid: 1, wnames: ['f'] },
+      { kind: 'Tlopen', fid: 1, flags: 0 },
+      { kind: 'Tread', fid: 1, offset: 0n, count: 16 },
+      { kind: 'Tgetattr', fid: 0, request_mask: 0x7ffn },
+      { kind: 'Tgetattr', fid: 0, request_mask: 0x7ffn }];
+    const msgs = encodeAll(reqs);
+    const real = runReal('proxy', msgs, undefined, undefined, false, 'eof-on-open').map(norm);
+    // The same scripted peer on the simulated host: stat replies, then close on T_OPEN.
+    const k = new Kernel();
+    const peer = k.spawn({ comm: 'fakepeer', uid: 0, gid: 0 });
+    const sp = k.socketpair(peer, 1, 1, 0);
+    if (!sp.ok) throw new Error(sp.errno);
+    const [a, b] = sp.value;
+    const task = k.fork(peer, 'qemu-system-x86');
+    for (const [fd] of task.files.entries()) k.close(task, fd);
+    k.dup2(peer, b, 40);
+    k.close(peer, b);
+    const qt = k.fork(peer, 'qemu-system-x86');
+    k.close(qt, a);
+    const stat = (mode: number) => {
+      const out = new Uint8Array(8 + 116);
+      const v = new DataView(out.buffer);
+      v.setUint32(4, 116, true);
+      const q = [0xfe00, 1234, 1]; q.forEach((x, i) => v.setBigUint64(8 + i * 8, BigInt(x), true));
+      v.setUint32(8 + 24, mode, true);
+      [0, 6, 4096, 8, 1700000000, 0, 1700000000, 0, 1700000000, 0].forEach((x, i) => v.setBigUint64(8 + 36 + i * 8, BigInt(x), true));
+      return out;
+    };
+    let closed = false;
+    const runOthers = () => {
+      if (closed) return false;
+      const r = k.recvmsg(peer, a, 65544, {});
+      if (!r.ok || !r.value.data.length) return false;
+      const d = r.value.data;
+      const type = new DataView(d.buffer, d.byteOffset).getUint32(0, true);
+      if (type === 2) { k.close(peer, a); closed = true; return true; }
+      k.sendmsg(peer, a, stat(d[d.length - 2] === 0x66 ? 0o100644 : 0o40755), {});
+      return true;
+    };
+    const q = startQemu({ kernel: k, task: qt, version: '7.2', args: ['-fsdev', 'proxy,id=f0,sock_fd=40', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'], runOthers });
+    const sim = msgs.map((m) => { const ex = q.transport().submit(m); return norm(ex.state === 'replied' ? ex.message : `error: ${ex.state}`); });
+    expect(real.map((m) => (m as { kind: string }).kind)).toEqual(['Rversion', 'Rattach', 'Rwalk', 'Rlopen', 'Rlerror', 'Rlerror', 'Rlerror']);
+    for (let i = 0; i < msgs.length; i++) expect(sim[i], `step ${i}: ${reqs[i]!.kind}`).toEqual(real[i]);
+  }, 60_000);
 });

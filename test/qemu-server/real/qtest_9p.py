@@ -16,7 +16,37 @@ cfg = json.loads(sys.argv[1])
 pass_fds = []
 helper = None
 args = list(cfg["args"])
-if cfg.get("helper"):
+def fake_peer(sock, mode):
+    """A scripted 'helper' (a compromised or dying one): stat replies, then EOF on T_OPEN."""
+    import struct, threading
+    def stat(mode_bits):
+        f = [0xfe00, 1234, 1, mode_bits, 0, 0, 0, 6, 4096, 8, 1700000000, 0, 1700000000, 0, 1700000000, 0]
+        return struct.pack("<QQQIIIQQQQQQQQQQ", *f)
+    def run():
+        try:
+            while True:
+                h = sock.recv(8, socket.MSG_WAITALL)
+                if len(h) < 8: return
+                t, n = struct.unpack("<II", h)
+                body = sock.recv(n, socket.MSG_WAITALL) if n else b""
+                if t == 8:
+                    st = stat(0o100644 if body.endswith(b"f\x00") else 0o40755)
+                    sock.sendall(struct.pack("<II", 0, len(st)) + st)
+                elif t == 2 and mode == "eof-on-open":
+                    sock.close(); return
+                else:
+                    sock.sendall(struct.pack("<IIi", 1, 4, -95))
+        except OSError:
+            return
+    threading.Thread(target=run, daemon=True).start()
+
+if cfg.get("fake"):
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    os.set_inheritable(b.fileno(), True)
+    fake_peer(a, cfg["fake"])
+    pass_fds = [b.fileno()]
+    args = [x.replace("@SOCKFD@", str(b.fileno())) for x in args]
+elif cfg.get("helper"):
     a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     os.set_inheritable(a.fileno(), True)
     os.set_inheritable(b.fileno(), True)
