@@ -168,7 +168,11 @@ export class TraceRecorder {
   proxy(input: EventInput<ProxyEvent>): ProxyEvent {
     const key = input.channel ?? '';
     const open = this.lastProxyRequest.get(key);
-    if (input.direction === 'reply' && input.replyTo === undefined && open) (input as Partial<ProxyEvent>).replyTo = open.id;
+    if (input.direction === 'reply' && input.replyTo === undefined && open) {
+      (input as Partial<ProxyEvent>).replyTo = open.id;
+      // As for 9P: a reply recorded outside any withCause() is caused by its request.
+      if (input.cause === undefined && this.currentCause() === null) input.cause = open.id;
+    }
     const rec = this.record<ProxyEvent>(input);
     if (rec.direction === 'request') this.lastProxyRequest.set(key, rec);
     else this.lastProxyRequest.delete(key);

@@ -59,6 +59,7 @@ describe('TraceRecorder', () => {
     const q = r.proxy({ kind: 'proxy', lane: 'qemu', to: 'helper', direction: 'request', requestType: 'T_LSTAT', fields: {}, bytes: new Uint8Array(0) });
     const a = r.proxy({ kind: 'proxy', lane: 'helper', to: 'qemu', direction: 'reply', requestType: 'T_LSTAT', fields: {}, bytes: new Uint8Array(0) });
     expect(a.replyTo).toBe(q.id);
+    expect(a.cause).toBe(q.id);
   });
 
   it('load() appends imported events keeping their ids', () => {
