@@ -6,11 +6,11 @@ import { DEFAULT_DOMAIN_XML, parseFilesystems, planLaunch, type PlanResult } fro
 const fail = (r: PlanResult) => { if (r.ok) throw new Error('expected a failure'); return r; };
 const ok = (r: PlanResult) => { if (!r.ok) throw new Error(r.error.message); return r; };
 
-describe('syntax errors (fast-xml-parser XMLValidator + our scanner)', () => {
-  it('tag mismatch: the validator\'s message and position', () => {
+describe('syntax errors (fast-xml-parser XMLValidator + our scanner, worded as libxml2/virsh print them)', () => {
+  it('tag mismatch: libvirt\'s text, the validator\'s position', () => {
     const xml = "<domain type='qemu'>\n  <name>x</name>\n  <memory>1024</memory>\n  <vcpu>1</vcpus>\n</domain>\n";
     const r = fail(planLaunch(xml, { era: '9.0', variant: 'as-posted' }));
-    expect(r.error.message).toBe("Expected closing tag 'vcpu' (opened in line 4, col 3) instead of closing tag 'vcpus'.");
+    expect(r.error.message).toBe('(domain_definition):4: Opening and ending tag mismatch: vcpu line 4 and vcpus');
     expect([r.error.line, r.error.column]).toEqual([4, 10]); // at '</vcpus>'
   });
   it('a raw & is refused where it stands', () => {
@@ -20,10 +20,10 @@ describe('syntax errors (fast-xml-parser XMLValidator + our scanner)', () => {
   });
   it('what libxml2 refuses but the validator accepts: a second root, an undefined entity', () => {
     const two = fail(planLaunch("<domain type='qemu'><name>a</name><memory>1</memory></domain>\n<domain/>", { era: '9.0', variant: 'as-posted' }));
-    expect(two.error.message).toBe('Extra content at the end of the document');
+    expect(two.error.message).toBe('(domain_definition):2: Extra content at the end of the document');
     expect([two.error.line, two.error.column]).toEqual([2, 1]);
     const ent = fail(planLaunch("<domain type='qemu'><name>&nope;</name></domain>", { era: '9.0', variant: 'as-posted' }));
-    expect(ent.error.message).toBe("Entity 'nope' not defined");
+    expect(ent.error.message).toBe("(domain_definition):1: Entity 'nope' not defined");
   });
   it('the root must be <domain>', () => {
     expect(fail(planLaunch('<network/>', { era: '9.0', variant: 'as-posted' })).error.message).toBe('XML error: unexpected root element <network>, expecting <domain>');
