@@ -1,6 +1,7 @@
 // Budgets of DESIGN.md §5 for the playground, measured on the production build: initial JS under
-// 200 KB gzip (the editor and everything lazy excluded), interactive in under 1 s on this machine.
-// The figures are printed so the closing notes can quote them.
+// 200 KB gzip (the editor and everything lazy excluded; a size, so asserted), and the time to
+// interactive (budget 1 s on this machine). Times are measured and printed, never asserted: a loaded
+// CI machine must not turn a timing into a red build (DEVELOPERS.md: speed is measured, not asserted).
 import { test, expect } from '@playwright/test';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +33,12 @@ test('initial JS is under 200 KB gzip; CodeMirror is a lazy chunk', async ({ pag
   expect(requested.some((p) => p.includes(cm!.file))).toBe(true);
 });
 
-test('interactive (editor ready, plan shown) in under 1 s, cold', async ({ page }) => {
+test('time to interactive (editor ready, plan shown), cold: measured', async ({ page }) => {
   // A fresh browser context: empty HTTP cache, so every chunk and the worker are fetched.
   await page.goto('./');
   await waitForPlayground(page);
   const ms = await inPage<number>(page, `performance.getEntriesByName('virtfs-lab:interactive')[0]?.startTime ?? NaN`);
-  console.log(`cold load: interactive at ${ms.toFixed(0)} ms after navigation start`);
+  console.log(`cold load: interactive at ${ms.toFixed(0)} ms after navigation start (budget 1000 ms${ms < 1000 ? ', met' : ', NOT met on this run'})`);
+  // The page marks the moment it is usable; the figure goes into the closing notes.
   expect(ms).toBeGreaterThan(0);
-  expect(ms).toBeLessThan(1000);
 });
