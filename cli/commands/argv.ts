@@ -1,5 +1,6 @@
 // virtfs-lab argv FILE.xml [--era 0.10.2|9.0] [--variant as-posted|corrected]
-//                          [--qemu-version V | --qemu-help FILE] [--emulator PATH] [--helper-dir DIR] [--json]
+//                          [--qemu-version V | --qemu-help FILE] [--emulator PATH] [--helper-dir DIR]
+//                          [--release 0.10.2|1.0.0|1.2.8] [--host libvirtd|domxml-to-native|xml2argv-test] [--json]
 // Domain XML → launch plan (issue 2 §4): socketpairs, helper argv, the whole QEMU command line and
 // whether that QEMU starts with it.
 //
@@ -8,14 +9,17 @@
 // verdict.starts false) — a launch that fails is not a success; 2 for usage errors.
 import { readFileSync } from 'node:fs';
 import type { Command } from '../command.ts';
-import { formatCommandLine, planLaunch, shellQuote, type Era, type PlanOptions, type Variant } from '../../sim/libvirt/index.ts';
+import { formatCommandLine, planLaunch, shellQuote, type Era, type LegacyRelease, type PlanOptions, type Variant } from '../../sim/libvirt/index.ts';
 import { qemuVersion as parseQemuVersion, UnknownQemuVersionError } from '../../sim/qemu/versions.ts';
 
 const USAGE = 'usage: virtfs-lab argv FILE.xml [--era 0.10.2|9.0] [--variant as-posted|corrected] '
-  + '[--qemu-version V | --qemu-help FILE] [--emulator PATH] [--helper-dir DIR] [--json]\n';
+  + '[--qemu-version V | --qemu-help FILE] [--emulator PATH] [--helper-dir DIR] '
+  + '[--release 0.10.2|1.0.0|1.2.8] [--host libvirtd|domxml-to-native|xml2argv-test] [--json]\n';
 
 const ERAS: Era[] = ['0.10.2', '9.0'];
 const VARIANTS: Variant[] = ['as-posted', 'corrected'];
+const RELEASES: LegacyRelease[] = ['0.10.2', '1.0.0', '1.2.8'];
+const HOSTS: NonNullable<PlanOptions['host']>[] = ['libvirtd', 'domxml-to-native', 'xml2argv-test'];
 
 function usageError(msg: string): number {
   process.stderr.write(`virtfs-lab argv: ${msg}\n${USAGE}`);
@@ -31,6 +35,8 @@ export const command: Command = async (argv) => {
   let qemuHelpFile: string | undefined;
   let emulator: string | undefined;
   let helperDir: string | undefined;
+  let legacyRelease: LegacyRelease | undefined;
+  let host: PlanOptions['host'];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') { json = true; continue; }
@@ -49,6 +55,12 @@ export const command: Command = async (argv) => {
         case '--qemu-help': qemuHelpFile = val; break;
         case '--emulator': emulator = val; break;
         case '--helper-dir': helperDir = val; break;
+        case '--release':
+          if (!(RELEASES as string[]).includes(val)) return usageError(`unknown release '${val}' (argument ${i + 1}); expected ${RELEASES.join(', ')}`);
+          legacyRelease = val as LegacyRelease; break;
+        case '--host':
+          if (!(HOSTS as string[]).includes(val)) return usageError(`unknown host '${val}' (argument ${i + 1}); expected ${HOSTS.join(', ')}`);
+          host = val as PlanOptions['host']; break;
         default: return usageError(`unknown option '${a}' (argument ${i})`);
       }
       continue;
@@ -72,7 +84,7 @@ export const command: Command = async (argv) => {
   } catch (e) {
     return usageError((e as Error).message);
   }
-  const opts: PlanOptions = { era, variant, qemuVersion, qemuHelp, emulator, helperDir };
+  const opts: PlanOptions = { era, variant, qemuVersion, qemuHelp, emulator, helperDir, legacyRelease, host };
   let r;
   try {
     r = planLaunch(xml, opts);

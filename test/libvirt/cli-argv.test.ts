@@ -70,6 +70,14 @@ describe('virtfs-lab argv', () => {
     expect(r.status).toBe(1);
     expect(r.err).toContain(`${proxyXml}:13:15: error: XML error: Invalid value for attribute 'type' in element 'driver': 'proxy'.`);
   });
+  it('--release/--host reproduce libvirt\'s own fs9p test line (v1.0.0 moved -usb before the disks)', async () => {
+    const xml = join(fixturesDir, 'libvirt-xml2argv', 'v1.0.0', 'qemuxml2argv-fs9p.xml');
+    const r = await run([xml, '--release', '1.0.0', '--host', 'xml2argv-test', '--json']);
+    const j = JSON.parse(r.out);
+    expect(j.env).toEqual(['LC_ALL=C', 'PATH=/bin', 'HOME=/home/test', 'USER=test', 'LOGNAME=test']);
+    expect(j.qemu.indexOf('-usb')).toBeLessThan(j.qemu.indexOf('-hda'));
+    expect((await run([xml, '--release', '2.0'])).status).toBe(2);
+  });
   it('usage errors exit 2', async () => {
     expect((await run([])).status).toBe(2);
     expect((await run([proxyXml, '--era', '1.0'])).status).toBe(2);
