@@ -11,7 +11,7 @@ import { GuestMachine } from '../guest/machine.ts';
 import { KernelOs } from '../shell/kernel-os.ts';
 import { Shell } from '../shell/shell.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
-import type { TraceEvent } from '../trace/event.ts';
+import type { ProcessEvent, TraceEvent } from '../trace/event.ts';
 import { Scheduler, type LineResult } from './scheduler.ts';
 import { classifyLine } from './script.ts';
 import { loadTree } from './tree.ts';
@@ -91,9 +91,8 @@ export class ScenarioRun {
       return;
     }
     const guestShell = this.guest!.shell(s.guest.uid, s.guest.gid);
-    const hostShell = new Shell(new KernelOs(this.host, this.host.spawn({ comm: 'bash' }), { machine: 'host' }));
-    const racerOs = new KernelOs(this.host, this.host.spawn({ comm: 'bash' }), { machine: 'host' });
-    const racerShell = new Shell(racerOs);
+    const { shell: hostShell } = this.hostTerminal();
+    const { shell: racerShell, os: racerOs } = this.hostTerminal();
     const lines = s.guest.script.map(classifyLine);
     const raceAt = options.raceAfterHostSyscall ?? s.race?.afterHostSyscall;
     const sched = new Scheduler(lines, { guest: guestShell, host: hostShell, racer: racerShell }, raceAt !== undefined);
@@ -109,6 +108,35 @@ export class ScenarioRun {
       }
     });
     if (raceAt === 0) sched.runRacer();
+  }
+
+  /** A root shell on the host. Each command is a `process` start/exit event in lane `host` that
+   * causes the command's syscalls (a racer's steps then stand out inside QEMU's or the helper's). */
+  private hostTerminal(): { shell: Shell; os: KernelOs } {
+    const rec = this.recorder;
+    const causeByPid = new Map<number, number>();
+    const os = new KernelOs(this.host, this.host.spawn({ comm: 'bash' }), {
+      machine: 'host',
+      wrap: (p, _name, _args, call) => {
+        const c = causeByPid.get(p.pid);
+        return c === undefined ? call() : rec.withCause(c, call);
+      },
+    });
+    const shell = new Shell(os, {}, function* (cos, argv, job) {
+      const pid = cos instanceof KernelOs ? cos.proc.pid : -1;
+      const comm = (argv[0] ?? '').split('/').pop() ?? '';
+      const start = rec.record<ProcessEvent>({ kind: 'process', lane: 'host', action: 'start', pid, comm, argv: [...argv] });
+      const outer = causeByPid.get(pid);
+      causeByPid.set(pid, start.id);
+      try {
+        const status = yield* job();
+        rec.record<ProcessEvent>({ kind: 'process', lane: 'host', action: 'exit', pid, comm, status, cause: start.id });
+        return status;
+      } finally {
+        if (outer === undefined) causeByPid.delete(pid); else causeByPid.set(pid, outer);
+      }
+    });
+    return { shell, os };
   }
 
   get ok(): boolean { return this.error === null; }

@@ -39,3 +39,23 @@ describe('step, run-to and replay', () => {
     expect(again.hostSyscalls).toBe(run.hostSyscalls);
   });
 });
+
+describe('trace of a race', () => {
+  it("the racer's commands appear as host processes between two syscalls of QEMU's walk and open", () => {
+    const run = new ScenarioRun(applyCell(s, s.matrix![0]!));
+    const r = run.runAll();
+    expect(r.ok).toBe(true);
+    const ev = r.trace;
+    const note = ev.findIndex((e) => e.kind === 'note' && e.label === 'race:racer-runs');
+    const mv = ev.findIndex((e) => e.kind === 'process' && e.action === 'start' && e.comm === 'mv');
+    expect(note).toBeGreaterThan(0);
+    expect(mv).toBe(note + 1);
+    const rename = ev.find((e) => e.kind === 'syscall' && e.name === 'renameat2')!;
+    expect(rename.cause).toBe(ev[mv]!.id);
+    // QEMU's syscalls before and after the racer (the check and the use).
+    const before = ev.slice(0, note).filter((e) => e.kind === 'syscall' && e.lane === 'qemu').pop();
+    const after = ev.slice(note).find((e) => e.kind === 'syscall' && e.lane === 'qemu');
+    expect(before && before.kind === 'syscall' && before.args.path).toBe('/srv/export///d/passwd');
+    expect(after && after.kind === 'syscall' && after.name).toBeDefined();
+  });
+});
