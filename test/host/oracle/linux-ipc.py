@@ -7,9 +7,36 @@
 # Input: {"file": path, "sequences": [[step, …], …]}. Used by test/host/differential-sockets.test.ts.
 import array, errno, json, os, socket, sys
 
+def fifo_run(path, steps):
+    # FIFO steps: ["open", name, flags] (non-blocking or O_RDWR only), ["read", name, n],
+    # ["write", name, hex], ["close", name].
+    if os.path.exists(path): os.unlink(path)
+    os.mkfifo(path, 0o644)
+    fds = {}
+    res = []
+    for st in steps:
+        try:
+            op, name = st[0], st[1]
+            if op == "open":
+                if name in fds: res.append("busy"); continue
+                fds[name] = os.open(path, st[2]); res.append("ok")
+            elif name not in fds:
+                res.append("EBADF")
+            elif op == "read": res.append("ok:" + os.read(fds[name], st[2]).hex())
+            elif op == "write": res.append("ok:%d" % os.write(fds[name], bytes.fromhex(st[2])))
+            elif op == "close": os.close(fds.pop(name)); res.append("ok")
+            else: raise ValueError(op)
+        except OSError as e:
+            res.append(errno.errorcode.get(e.errno, str(e.errno)))
+    for fd in fds.values(): os.close(fd)
+    return res
+
 def main():
     req = json.load(sys.stdin)
     out = []
+    if "fifo" in req:
+        json.dump([fifo_run(req["fifo"], steps) for steps in req["fifo_sequences"]], sys.stdout)
+        return
     for steps in req["sequences"]:
         a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         a.setblocking(False); b.setblocking(False)
