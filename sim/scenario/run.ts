@@ -14,7 +14,7 @@ import { TraceRecorder } from '../trace/recorder.ts';
 import type { ProcessEvent, TraceEvent } from '../trace/event.ts';
 import { Scheduler, type LineResult } from './scheduler.ts';
 import { classifyLine } from './script.ts';
-import { loadTree } from './tree.ts';
+import { loadTree, TreeBuildError } from './tree.ts';
 import type { ExpectHost, ExpectResult, MatrixCell, Scenario, TreeEntry } from './types.ts';
 import { firstFilesystemTarget } from './validate.ts';
 
@@ -63,8 +63,15 @@ export class ScenarioRun {
   constructor(readonly scenario: Scenario, readonly options: RunOptions = {}) {
     const s = scenario;
     this.host = new Kernel({ name: 'host', rootFs: 'ext4', seed: 1 });
-    loadTree(this.host, this.host.init, s.host.tree);
     this.plan = planLaunch(s.domain, { era: s.era, variant: s.variant, qemuVersion: s.qemu });
+    try {
+      loadTree(this.host, this.host.init, s.host.tree);
+    } catch (e) {
+      // A tree the kernel refuses (e.g. a file where a directory is needed): the run cannot start.
+      if (!(e instanceof TreeBuildError)) throw e;
+      this.error = { message: `host tree: ${e.message}` };
+      return;
+    }
     if (!this.plan.ok) {
       this.error = { message: this.plan.error.message };
       return;

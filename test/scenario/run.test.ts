@@ -56,6 +56,12 @@ describe('runScenario', () => {
     expect(run.hostSyscalls).toBeGreaterThan(0);
   });
 
+  it('reports a host tree the kernel cannot build as ok:false', () => {
+    const bad = scenario(['ls /data']);
+    bad.host.tree.push({ path: '/srv/share/f/inside', type: 'file', mode: 0o644, uid: 0, gid: 0 });
+    expect(runScenario(bad)).toMatchObject({ ok: false, error: { message: 'host tree: cannot build /srv/share/f/inside: open failed with ENOTDIR' } });
+  });
+
   it('swaps the first <filesystem> driver for preset cells', () => {
     expect(withDriver(DOMAIN, 'local')).toContain("<driver type='path'/>");
     expect(withDriver(DOMAIN.replace("<driver type='proxy'/>", ''), 'proxy')).toContain("accessmode='passthrough'><driver type='proxy'/>");
