@@ -25,6 +25,20 @@ const SETUP = [
 const COMPARED = [
   'ls', 'ls -a', 'ls -A', 'ls -l', 'ls -la', 'ls -ln d', 'ls -ld d', 'ls -l l', 'ls l', 'ls d f', 'ls nope', 'ls -l nope f',
   'cat f', 'cat d/inner f', 'cat nope', 'cat d',
+  // As an unprivileged user (util-linux setpriv): permission errors.
+  'setpriv --reuid=1000 --regid=1000 --clear-groups cat d/inner',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups ls d',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups mkdir sub/x',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups touch f',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups chmod 777 f',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups chown 1000 f',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups rm f',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups ln -s f sub/l',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups id',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups stat -c %U d/inner',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups truncate -s 0 f',
+  'setpriv --reuid=1000 --regid=1000 --clear-groups mknod sub/c c 1 3',
+
   'stat -c "%a %A %F %s %h %u %g %U %G %n %N %t %T" f d l b c p dangling',
   'stat -c "%y %Y" f', 'stat nope', 'stat f b c p d l dangling', 'readlink l', 'readlink f', 'readlink dangling',
   'mkdir d', 'mkdir -p d/x/y', 'ls d/x', 'rmdir d', 'rmdir nope', 'rm d', 'rm nope', 'rm -f nope',
