@@ -115,7 +115,7 @@ describe.skipIf(!canRun)('differential: path resolution in a chroot vs this mach
       return { base, chroot: true, ops: [...LABELS.map((p) => ({ op: 'label', actor: ROOT, p, name: p })), ...ops] };
     });
     const tSetup = performance.now();
-    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     const t1 = performance.now();

@@ -56,7 +56,7 @@ describe.skipIf(!canRun)('differential: FIFOs vs this machine\'s Linux', () => {
   it('agrees on every open, read, write and close', () => {
     assertPresent(REAL.python3);
     const seqs = fc.sample(fc.array(stepArb, { minLength: 5, maxLength: 25 }), { seed: 0xf1f0, numRuns: 400 });
-    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ fifo: path.join(dir, 'p'), fifo_sequences: seqs }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ fifo: path.join(dir, 'p'), fifo_sequences: seqs }), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     const kinds = new Map<string, number>();

@@ -170,7 +170,7 @@ describe.skipIf(!canRun)('differential: credentials and permissions vs this mach
       fs.chownSync(base, setup.owner.uid, setup.owner.gid);
       return { base, ops: runs[i]![1] };
     });
-    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ umask: 0o022, sequences }), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     let steps = 0;

@@ -90,7 +90,7 @@ describe.skipIf(!canRun)('differential: AF_UNIX stream sockets vs this machine\'
   it('agrees on every send, receive (bytes, fds, MSG_CTRUNC), shutdown, close and shared offset', () => {
     assertPresent(REAL.python3);
     const sequences = fc.sample(fc.array(stepArb, { minLength: 5, maxLength: 30 }), { seed: 0x50c7, numRuns: 400 });
-    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ file: path.join(dir, 'f'), sequences }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ file: path.join(dir, 'f'), sequences }), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as string[][];
     let compared = 0;

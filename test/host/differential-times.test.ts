@@ -112,7 +112,7 @@ describe.skipIf(!canRun)('differential: timestamp updates vs this machine\'s Lin
       fs.mkdirSync(path.join(base, 'd'));
       return { base, ops };
     });
-    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ sequences, sleep: SLEEP_S }), encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = spawnSync(REAL.python3.path, [ORACLE], { input: JSON.stringify({ sequences, sleep: SLEEP_S }), encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000, killSignal: 'SIGKILL' });
     if (res.status !== 0) throw new Error('oracle failed: ' + res.stderr);
     const real = JSON.parse(res.stdout) as { results: string[]; snaps: Record<string, [number, number, number]>[] }[];
     let compared = 0;
