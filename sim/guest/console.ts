@@ -3,7 +3,7 @@
 // mount's channel, sends it, and prints the decoded reply; exit 0 for an R-message, 1 for Rlerror.
 // fid 0 is the fid the mount attached (Linux allocates fids from 0, net/9p/client.c p9_fid_create).
 import {
-  P9_DOTL, P9_GETATTR, P9_NOFID, P9_SETATTR, errnoMessage, errnoName, errnoNumber, summarizeMessage,
+  P9_DOTL, P9_GETATTR, P9_NOFID, P9_SETATTR, errnoMessage, errnoName, summarizeMessage,
   type P9Message,
 } from '../p9/index.ts';
 import type { P9Request, P9Rpc, RpcOutcome } from './rpc.ts';
@@ -226,4 +226,3 @@ function finish(o: RpcOutcome): ConsoleResult {
   }
 }
 
-export { errnoNumber };
