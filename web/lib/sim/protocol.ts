@@ -9,7 +9,9 @@ import type { PlaygroundInputs } from '../state/inputs.ts';
 export type SimRequest =
   | { id: number; kind: 'plan'; xml: string; opts: PlanOptions }
   | { id: number; kind: 'launch-trace'; xml: string; opts: PlanOptions }
-  | { id: number; kind: 'scenario-open'; presetJson: string; inputs: PlaygroundInputs }
+  /** guests: base URL of the shipped WASI programs; uploads: the user's programs for /guests (web/lib/wasi). */
+  | { id: number; kind: 'scenario-open'; presetJson: string; inputs: PlaygroundInputs; guests?: string; uploads?: { name: string; bytes: Uint8Array }[] }
+  | { id: number; kind: 'guest-upload'; session: number; name: string; bytes: Uint8Array }
   | { id: number; kind: 'scenario-step' | 'scenario-run' | 'scenario-restart'; session: number }
   | { id: number; kind: 'guest-exec'; session: number; line: string };
 

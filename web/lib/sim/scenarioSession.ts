@@ -7,6 +7,9 @@ import type { Shell } from '../../../sim/shell/shell.ts';
 import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
+import type { TreeEntry } from '../../../sim/scenario/types.ts';
+import { loadTree } from '../../../sim/scenario/tree.ts';
+import { addUpload, checkUpload, uploadEntry, withGuestUploads } from '../wasi/upload.ts';
 
 export interface ScenarioSnapshot {
   session: number;
@@ -28,7 +31,8 @@ export interface ScenarioSnapshot {
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
 
-let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal'] } | null = null;
+/** base: the scenario as opened; uploads: the user's programs (web/lib/wasi), part of every replay's guest tree. */
+let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal']; base: Scenario; uploads: TreeEntry[] } | null = null;
 let nextSession = 1;
 
 function snapshot(): ScenarioSnapshot {
@@ -50,7 +54,7 @@ function snapshot(): ScenarioSnapshot {
 }
 
 /** Start a session: the preset with the playground's domain XML, era, variant and QEMU version. */
-export function openScenario(presetJson: string, inputs: PlaygroundInputs): ScenarioReply {
+export function openScenario(presetJson: string, inputs: PlaygroundInputs, guestPrograms: TreeEntry[] = [], uploaded: { name: string; bytes: Uint8Array }[] = []): ScenarioReply {
   let scenario: Scenario;
   try {
     const raw = JSON.parse(presetJson) as Record<string, unknown>;
@@ -58,8 +62,9 @@ export function openScenario(presetJson: string, inputs: PlaygroundInputs): Scen
   } catch (e) {
     return { ok: false, message: e instanceof ScenarioError || e instanceof Error ? e.message : String(e) };
   }
-  const run = new ScenarioRun(scenario);
-  current = { id: nextSession++, run, shell: null, terminal: [] };
+  const uploads = uploaded.flatMap((u) => { const c = checkUpload(u.name, u.bytes); return c.ok ? [uploadEntry(c.name, u.bytes)] : []; });
+  const run = new ScenarioRun(withGuestUploads(scenario, uploads), { guestPrograms });
+  current = { id: nextSession++, run, shell: null, terminal: [], base: scenario, uploads };
   return { ok: true, snapshot: snapshot() };
 }
 
@@ -73,7 +78,8 @@ export const stepScenario = (session: number): ScenarioReply => withSession(sess
 export const runScenarioToEnd = (session: number): ScenarioReply => withSession(session, (c) => { c.run.runAll(); });
 export const restartScenario = (session: number): ScenarioReply => {
   if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
-  current = { id: nextSession++, run: current.run.replay(), shell: null, terminal: [] };
+  const { base, uploads, run } = current;
+  current = { id: nextSession++, run: new ScenarioRun(withGuestUploads(base, uploads), run.options), shell: null, terminal: [], base, uploads };
   return { ok: true, snapshot: snapshot() };
 };
 
@@ -90,4 +96,20 @@ export function guestExec(session: number, line: string): ScenarioReply {
     c.run.lab?.runOthers();
     c.terminal.push({ command: line, stdout: r.stdout, stderr: r.stderr, exit: r.exit, ...(r.blocked ? { blocked: r.blocked } : {}) });
   });
+}
+
+/**
+ * A program the user uploaded (web/lib/wasi/upload.ts): installed in the live guest at /guests/NAME
+ * (root-owned, 0755, as the shipped ones) and kept for every restart of this session.
+ */
+export function guestUpload(session: number, name: string, bytes: Uint8Array): ScenarioReply {
+  const check = checkUpload(name, bytes);
+  if (!check.ok) return { ok: false, message: check.message };
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  const guest = current.run.guest;
+  if (!guest) return { ok: false, message: 'no guest: the domain did not start, so there is nowhere to upload to' };
+  const entry = uploadEntry(check.name, bytes);
+  loadTree(guest.kernel, guest.kernel.init, [entry]);
+  current.uploads = addUpload(current.uploads, entry);
+  return { ok: true, snapshot: snapshot() };
 }
