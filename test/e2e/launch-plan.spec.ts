@@ -172,3 +172,12 @@ test('a preset loads its domain and versions; Ctrl+Z in the editor brings the pr
   await expect.poll(() => getXml(page)).toBe(PROXY_XML);
   await expect(page.getByTestId('active-preset')).toHaveCount(0);
 });
+
+test('if the simulation worker cannot load, the page runs the simulation itself and says so', async ({ page }) => {
+  await page.route(/plan\.worker-[^/]*\.js$/, (route) => route.abort());
+  await page.goto('./');
+  await waitForPlayground(page);
+  await expect(page.getByTestId('sim-where')).toHaveText('simulation: in page');
+  await setXml(page, PROXY_XML);
+  await expect(page.getByTestId('argv-qemu')).toContainText('proxy,id=fsdev-fs0,sock_fd=25,path=/export/to/guest');
+});

@@ -35,6 +35,57 @@ export class PageTransport implements SimTransport {
   dispose(): void { this.#listeners = []; }
 }
 
+/**
+ * The worker, falling back to the page when the worker cannot run: construction throws (file://, a
+ * CSP without worker-src) or the worker script fails to load later (an `error` event). Requests not
+ * yet answered are sent again to the page transport, so nothing the user asked for is lost; state
+ * kept inside the worker (a scenario session) is gone and must be reopened.
+ */
+export class ResilientTransport implements SimTransport {
+  #inner: SimTransport;
+  readonly #pending = new Map<number, SimRequest>();
+  readonly #listeners: ((reply: SimReply) => void)[] = [];
+
+  constructor(private readonly onFallback: (reason: string) => void = () => {}) {
+    let worker: WorkerTransport | null = null;
+    try {
+      if (typeof Worker === 'function') worker = new WorkerTransport();
+    } catch {
+      worker = null;
+    }
+    this.#inner = worker ?? new PageTransport();
+    this.#wire(this.#inner);
+    worker?.onFailure((message) => this.#fallBack(message));
+  }
+
+  get where(): 'worker' | 'page' { return this.#inner.where; }
+
+  #wire(t: SimTransport): void {
+    t.onReply((reply) => {
+      if (t !== this.#inner) return; // a late reply from the abandoned transport
+      this.#pending.delete(reply.id);
+      for (const l of this.#listeners) l(reply);
+    });
+  }
+
+  #fallBack(reason: string): void {
+    if (this.#inner instanceof PageTransport) return;
+    this.#inner.dispose();
+    this.#inner = new PageTransport();
+    this.#wire(this.#inner);
+    this.onFallback(reason);
+    for (const req of this.#pending.values()) this.#inner.post(req);
+  }
+
+  post(req: SimRequest): void {
+    this.#pending.set(req.id, req);
+    this.#inner.post(req);
+  }
+  onReply(listener: (reply: SimReply) => void): void { this.#listeners.push(listener); }
+  dispose(): void { this.#inner.dispose(); this.#pending.clear(); }
+}
+
+/** A plain transport: the worker, or the page when no worker can be constructed (no fallback later). */
 export function defaultTransport(): SimTransport {
   try {
     if (typeof Worker === 'function') return new WorkerTransport();
@@ -43,4 +94,3 @@ export function defaultTransport(): SimTransport {
   }
   return new PageTransport();
 }
-
