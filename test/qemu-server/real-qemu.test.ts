@@ -388,4 +388,44 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
     expect(real.map((m) => (m as { kind: string }).kind)).toEqual(['Rversion', 'Rattach', 'Rwalk', 'Rlopen', 'Rlerror', 'Rlerror', 'Rlerror']);
     for (let i = 0; i < msgs.length; i++) expect(sim[i], `step ${i}: ${reqs[i]!.kind}`).toEqual(real[i]);
   }, 60_000);
+
+  it('proxy FIFO freeze (dos/fifo-open-freezes-helper): Tlopen and an unrelated Tgetattr both hang until a host writer appears; then both complete (in either order: a thread-pool race in QEMU) — real pair and simulator agree', () => {
+    const pre = encodeAll([...PRELUDE,
+      { kind: 'Tmknod', dfid: 0, name: 'p', mode: 0o10644, major: 0, minor: 0, gid: 0 },
+      { kind: 'Twalk', fid: 0, newfid: 8, wnames: ['p'] }]);
+    const lopen = encodeMessage({ kind: 'Tlopen', tag: 100, fid: 8, flags: 0 });
+    const getattr = encodeMessage({ kind: 'Tgetattr', tag: 101, fid: 0, request_mask: 0x7ffn });
+    // Real: the shim posts without waiting, then opens the FIFO for writing on the host.
+    const base = realTree();
+    let lines: string[];
+    try {
+      const exp = join(base, 'export');
+      const cfg = { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', 'proxy,id=f0,sock_fd=@SOCKFD@', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
+      const input = [...pre.map((m) => ({ hex: Buffer.from(m).toString('hex') })),
+        { nowait: true, wait: 0.5, hex: Buffer.from(lopen).toString('hex') },
+        { nowait: true, wait: 0.5, hex: Buffer.from(getattr).toString('hex') },
+        { host_open_write: join(exp, 'p'), wait: 3 }].map((o) => JSON.stringify(o)).join('\n') + '\n';
+      const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input, encoding: 'utf8', timeout: 60_000 });
+      if (r.status !== 0) throw new Error(r.stderr);
+      lines = r.stdout.trim().split('\n');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+    const tail = lines.slice(pre.length).map((l) => JSON.parse(l) as { done: { hex: string }[] });
+    expect(tail[0]!.done).toEqual([]);
+    expect(tail[1]!.done).toEqual([]);
+    const realDone = tail[2]!.done.map((d) => norm(decodeMessage(Uint8Array.from(Buffer.from(d.hex, 'hex')))));
+    // Simulator.
+    const k = simKernel();
+    const lab = launchLab(proxySpec({ exportPath: '/srv/export' }), { kernel: k, qemuVersion: '7.2', qemuUser: { uid: 0, gid: 0 } });
+    const t = lab.transport();
+    for (const m of pre) t.submit(m);
+    expect(t.submit(lopen).state).toBe('blocked');
+    expect(t.submit(getattr).state).toBe('blocked');
+    expect(k.open(k.init, '/srv/export/p', 0o1 | 0o4000, 0).ok).toBe(true);
+    const simDone = t.poll().map((x) => norm(x.state === 'replied' ? x.message : x.state));
+    const key = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
+    expect(simDone.map(key).sort()).toEqual(realDone.map(key).sort());
+    expect(realDone.map(key).some((k) => k.includes('"ecode":6'))).toBe(true);
+  }, 60_000);
 });

@@ -109,35 +109,72 @@ USED = (AVAIL + 6 + 2 * N + 4095) & ~4095
 write(RING, bytes(USED + 6 + 8 * N - RING))
 outl(IO + 8, RING >> 12)
 outb(IO + 18, 1 | 2 | 4)
-REQ, RSP, RSPLEN = 0x200000, 0x300000, 0x20000
+REQ, RSP, RSPLEN = 0x200000, 0x300000, 0x4000
 avail_idx = 0
 used_idx = 0
+pending = {}   # head descriptor index -> slot
+next_slot = 0
 
-def submit(req):
-    global avail_idx, used_idx
-    write(REQ, req)
-    write(DESC, u64(REQ) + u32(len(req)) + u16(1) + u16(1) + u64(RSP) + u32(RSPLEN) + u16(2) + u16(0))
-    write(AVAIL + 4 + 2 * (avail_idx % N), u16(0))
+def post(req):
+    """Queue one request as an out+in descriptor pair in its own slot; returns the slot."""
+    global avail_idx, next_slot
+    slot = next_slot % 16
+    next_slot += 1
+    head = 2 * slot
+    write(REQ + slot * RSPLEN, req)
+    write(DESC + 16 * head, u64(REQ + slot * RSPLEN) + u32(len(req)) + u16(1) + u16(head + 1)
+          + u64(RSP + slot * RSPLEN) + u32(RSPLEN) + u16(2) + u16(0))
+    write(AVAIL + 4 + 2 * (avail_idx % N), u16(head))
     avail_idx = (avail_idx + 1) & 0xffff
     write(AVAIL + 2, u16(avail_idx))
     outw(IO + 16, 0)
-    deadline = time.time() + 5
-    while time.time() < deadline:
+    pending[head] = slot
+    return slot
+
+def reap(timeout):
+    """Completed requests as (slot, reply bytes), waiting up to `timeout` seconds for the first."""
+    global used_idx
+    out = []
+    deadline = time.time() + timeout
+    while True:
         idx = int.from_bytes(read(USED + 2, 2), "little")
-        if idx != used_idx:
+        while idx != used_idx:
             e = read(USED + 4 + 8 * (used_idx % N), 8)
             used_idx = (used_idx + 1) & 0xffff
+            head = int.from_bytes(e[0:4], "little")
             n = int.from_bytes(e[4:8], "little")
-            return read(RSP, n)
+            slot = pending.pop(head)
+            out.append((slot, read(RSP + slot * RSPLEN, n)))
+        if out or time.time() >= deadline:
+            return out
         time.sleep(0.002)
+
+def submit(req):
+    slot = post(req)
+    got = reap(5)
+    for s_, r in got:
+        if s_ == slot:
+            return r
     return None
 
 for line in sys.stdin:
     line = line.strip()
     if not line: continue
     m = json.loads(line)
-    r = submit(bytes.fromhex(m["hex"]))
-    print(json.dumps({"hex": r.hex()} if r is not None else {"error": "no reply within 5 s"}), flush=True)
+    if m.get("nowait"):
+        # Post without waiting; report what completed within `wait` seconds (slots, in order).
+        slot = post(bytes.fromhex(m["hex"]))
+        got = reap(m.get("wait", 0.5))
+        print(json.dumps({"slot": slot, "done": [{"slot": s_, "hex": r.hex()} for s_, r in got]}), flush=True)
+    elif "host_open_write" in m:
+        # A host process opens the FIFO for writing (O_WRONLY|O_NONBLOCK), as real-helper.md §2 did.
+        fd = os.open(m["host_open_write"], os.O_WRONLY | os.O_NONBLOCK)
+        got = reap(m.get("wait", 2))
+        os.close(fd)
+        print(json.dumps({"done": [{"slot": s_, "hex": r.hex()} for s_, r in got]}), flush=True)
+    else:
+        r = submit(bytes.fromhex(m["hex"]))
+        print(json.dumps({"hex": r.hex()} if r is not None else {"error": "no reply within 5 s"}), flush=True)
 
 qemu.stdin.close(); qemu.kill(); qemu.wait()
 if helper:
