@@ -32,3 +32,4 @@ export { snapshotFs, restoreFs, SnapshotError, SNAPSHOT_FORMAT, type FsSnapshot,
 export { base64Decode, base64Encode } from './base64.ts';
 export * as credRules from './cred.ts';
 export * as permRules from './perm.ts';
+export { ProcFs, ProcInode, type ProcHost } from './procfs.ts';

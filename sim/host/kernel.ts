@@ -31,6 +31,7 @@ import {
 } from './perm.ts';
 import { Pipe } from './pipe.ts';
 import { Prng } from './prng.ts';
+import { ProcFs, ProcInode } from './procfs.ts';
 import { FdTable, Process, copyCaps, copyCred } from './process.ts';
 import { EXT4_PROFILE, TMPFS_PROFILE, type FsProfile } from './profiles.ts';
 import { OK_VOID, err, ok, type Blocked, type Result, type SysResult, type WaitInfo } from './result.ts';
@@ -177,6 +178,8 @@ export class Kernel {
   private nextSbId = 1;
   private nextMountId = 1;
   private seq = 0;
+  /** The task in the current syscall (procfs "self"). */
+  private currentTask: Process | undefined;
   /** Bumped by every successful namespace-changing syscall (invalidates pathOf's cache). */
   private nsGen = 0;
   private readonly pathCache = new WeakMap<Location, { gen: number; path: string }>();
@@ -195,6 +198,7 @@ export class Kernel {
       permission: (t, loc, mask) => this.permission(t, loc, mask),
       linkFollowed: (link) => this.touchAtimeOf(link, false),
       mayFollowLink: (t, dir, link) => this.mayFollowLink(t, dir, link),
+      magicLink: (t, link) => this.magicLink(t, link),
     });
     const sb = typeof opts.rootFs === 'object' ? opts.rootFs : this.newFs(opts.rootFs ?? 'ext4');
     this.assignSb(sb);
@@ -262,6 +266,39 @@ export class Kernel {
       this.mounts.splice(this.mounts.indexOf(m), 1);
       return OK_VOID;
     }, true);
+  }
+
+  /** Mount a procfs (procfs.ts) at `path` (created if missing): /proc/self, /proc/PID/{fd/N, root,
+   * cwd, status}, with magic links. Opt-in so that trees and snapshots stay free of it. */
+  mountProc(t: Process = this.init, path = '/proc'): SysResult<void> {
+    const have = this.namei.resolve(t, t.fs.cwd, toBstr(path), { follow: true });
+    if (!have.ok) {
+      const m = this.mkdir(t, path, 0o555);
+      if (!m.ok) return m;
+    }
+    const kernel = this;
+    const proc = new ProcFs({
+      current: () => kernel.currentTask,
+      process: (pid) => kernel.processes.get(pid),
+      processList: () => [...kernel.processes.values()],
+      fdPath: (p, fd) => kernel.fdPath(p, fd),
+      pathOf: (loc) => kernel.pathOf(loc),
+      now: () => kernel.clock.now(),
+    }, 0x4 + this.nextSbId);
+    return this.mount(t, path, proc, { source: 'proc' });
+  }
+
+  /** nd_jump_link() for procfs magic links. */
+  private magicLink(t: Process, link: Location): Result<Location> | undefined {
+    const i = link.inode;
+    if (!(i instanceof ProcInode) || !i.isMagic()) return undefined;
+    const p = this.processes.get(i.pid);
+    if (!p) return err('ENOENT');
+    if (i.kind === 'rootlink') return ok(p.fs.root);
+    if (i.kind === 'cwdlink') return ok(p.fs.cwd);
+    const f = p.files.get(i.fd)?.file;
+    if (!f) return err('ENOENT');
+    return f.loc ? ok(f.loc) : err('ENOENT');
   }
 
   mountList(): readonly Mount[] {
@@ -440,7 +477,14 @@ export class Kernel {
   /** Run a syscall body, record it, and announce changes. */
   private sys<T>(t: Process, syscall: string, args: Record<string, unknown>, body: () => SysResult<T>, mutates = false): SysResult<T> {
     if (t.state !== 'running') return err('ESRCH');
-    const r = body();
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<T>;
+    try {
+      r = body();
+    } finally {
+      this.currentTask = outer;
+    }
     if (mutates && r.ok) this.nsGen++;
     this.emit(t, syscall, args, r);
     if (mutates && r.ok && this.changeObservers.length) {
@@ -2172,7 +2216,7 @@ export class Kernel {
   }
 
   /** Display path of what an fd refers to (like readlink /proc/PID/fd/N). */
-  fdPath(t: Process, fd: number): SysResult<string> {
+  fdPath(t: Process, fd: number): Result<string> {
     const f = this.fdFile(t, fd);
     if (!f) return err('EBADF');
     if (f.socket) return ok(`socket:[${f.socket.id}]`);

@@ -18,6 +18,9 @@ export interface NameiEnv {
   linkFollowed(link: Location): void;
   /** may_follow_link() (fs.protected_symlinks): null or EACCES. */
   mayFollowLink(t: Process, dir: Location, link: Location): Errno | null;
+  /** procfs magic links (/proc/PID/fd/N, root, cwd): where following leads, or undefined for an
+   * ordinary symlink (nd_jump_link). */
+  magicLink(t: Process, link: Location): Result<Location> | undefined;
 }
 
 export interface LookupOptions {
@@ -138,6 +141,8 @@ export class Namei {
     if (++links.n > MAXSYMLINKS) return err('ELOOP');
     const denied = this.env.mayFollowLink(t, dir, link);
     if (denied) return err(denied);
+    const magic = this.env.magicLink(t, link);
+    if (magic) return magic;
     const tr = link.inode.readlink();
     if (!tr.ok) return err(tr.errno);
     this.env.linkFollowed(link);
