@@ -199,3 +199,25 @@ describe('9p.c fid semantics', () => {
     expect(w.submit({ kind: 'Tclunk', fid: 0 }).state).toBe('dropped');
   });
 });
+
+describe('trace causality: 9P request → proxy frame → helper syscalls', () => {
+  it('each helper syscall hangs under the proxy request it serves, which hangs under the 9P request', () => {
+    const w = world({ driver: 'proxy', version: '7.2', record: true });
+    w.attach();
+    const start = w.recorder!.events.length;
+    w.rpc({ kind: 'Twalk', fid: 0, newfid: 1, wnames: ['hello.txt'] });
+    const evs = w.recorder!.events.slice(start);
+    const req = evs.find((e): e is P9Event => e.kind === 'p9' && e.direction === 'request')!;
+    const frames = evs.filter((e): e is ProxyEvent => e.kind === 'proxy' && e.direction === 'request');
+    expect(frames.map((f) => f.cause)).toEqual(frames.map(() => req.id));
+    const helperCalls = evs.filter((e) => e.kind === 'syscall' && e.lane === 'helper');
+    expect(helperCalls.length).toBeGreaterThan(0);
+    const frameIds = new Set(frames.map((f) => f.id));
+    for (const h of helperCalls) expect(frameIds.has(h.cause!), `helper ${h.kind === 'syscall' ? h.name : ''} caused by a proxy frame`).toBe(true);
+    // The helper's lstat of "//hello.txt" is caused by the T_LSTAT frame carrying that path.
+    const lstat = helperCalls.find((h) => h.kind === 'syscall' && h.name.includes('stat') && JSON.stringify(h.args).includes('hello.txt'))!;
+    const f = frames.find((x) => x.id === lstat.cause)!;
+    expect(f.requestType).toBe('T_LSTAT');
+    expect(Buffer.from(f.bytes).toString('latin1')).toContain('//hello.txt\0');
+  });
+});

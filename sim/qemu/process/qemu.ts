@@ -231,7 +231,7 @@ export class QemuProcess {
           return n.value;
         }
         // Realize runs on QEMU's main thread: it waits until the peer answers (or forever).
-        if (!runOthers()) return { kind: 'hang' };
+        if (!this.trace.withCause(n.value.cause, () => runOthers())) return { kind: 'hang' };
       }
     } catch (e) {
       if (e instanceof QemuAbortError) return { kind: 'abort', line: e.stderrLine };

@@ -13,22 +13,25 @@ export interface Wait {
   /** e.g. 'proxy-reply', 'proxy-mutex', 'host-syscall'. */
   readonly on: string;
   readonly what: string;
+  /** The trace event the awaited work answers (e.g. the proxy request frame): what the other
+   *  processes run for while this coroutine waits, so their syscalls hang under it. */
+  readonly cause?: number;
 }
 
 export type Co<T> = Generator<Wait, T, void>;
 
-export function wait(on: string, what: string): Wait {
-  return { kind: 'wait', on, what };
+export function wait(on: string, what: string, cause?: number): Wait {
+  return cause === undefined ? { kind: 'wait', on, what } : { kind: 'wait', on, what, cause };
 }
 
 /**
  * Run a host syscall from a worker thread: while the kernel reports it would sleep, park the
  * coroutine; on resumption re-check with the kernel's own `resume()` (sim/host result.ts Blocked).
  */
-export function* sys<T>(r: SysResult<T>): Co<Ok<T> | Err> {
+export function* sys<T>(r: SysResult<T>, cause?: number): Co<Ok<T> | Err> {
   let cur = r;
   while (isBlocked(cur)) {
-    yield wait('host-syscall', `${cur.blocked.on}: ${cur.blocked.what}`);
+    yield wait('host-syscall', `${cur.blocked.on}: ${cur.blocked.what}`, cause);
     cur = cur.resume();
   }
   return cur as Ok<T> | Err;

@@ -162,7 +162,7 @@ export class Virtio9pTransport implements P9Transport {
       }
       f.wait = r.value;
       // The coroutine is parked: the OS runs the other processes; retry only if one of them moved.
-      if (!this.s.trace.withCause(f.causeId, () => this.runOthers())) return undefined;
+      if (!this.s.trace.withCause(f.wait.cause ?? f.causeId, () => this.runOthers())) return undefined;
     }
   }
 

@@ -56,6 +56,8 @@ const ASSERTS: Partial<Record<RequestName | 'status' | 'error', string>> = {
 
 export class ProxyClient {
   private locked = false;
+  /** Trace id of the request frame being answered: the helper's work hangs under it. */
+  private frameId: number | undefined;
   /** -1 after close_error: every request fails with EIO from then on. */
   sockfd: number;
 
@@ -97,7 +99,7 @@ export class ProxyClient {
       throw e;
     }
     const d = describeRequest(frame);
-    this.trace.proxy({ direction: 'request', type: REQUESTS[name].code, typeName: name, bytes: frame, fields: Object.fromEntries(d.fields.map((f) => [f.name, f.display])) });
+    this.frameId = this.trace.proxy({ direction: 'request', type: REQUESTS[name].code, typeName: name, bytes: frame, fields: Object.fromEntries(d.fields.map((f) => [f.name, f.display])) });
     // qemu_write_full
     const w = yield* sys(this.libc.sendmsg(this.sockfd, frame));
     if (!w.ok || w.value !== frame.length) return this.closeError(name, w.ok ? 'short write' : `write: ${w.errno}`);
@@ -124,7 +126,7 @@ export class ProxyClient {
     const out = new Uint8Array(size);
     let got = 0;
     while (got < size) {
-      const r = yield* sys(this.libc.recvmsg(this.sockfd, size - got, 0));
+      const r = yield* sys(this.libc.recvmsg(this.sockfd, size - got, 0), this.frameId);
       if (!r.ok) return -ERRNO[r.errno];
       if (r.value.data.length === 0) return -EIO;
       out.set(r.value.data, got);
@@ -143,7 +145,7 @@ export class ProxyClient {
   /** v9fs_receivefd (T_OPEN, T_CREATE): a 4-byte word, and the fd as SCM_RIGHTS when it is INT_MAX. */
   private *receiveFd(name: RequestName, written: number): Co<ProxyResult> {
     const none: ProxyResponse = { kind: 'none' };
-    const r = yield* sys(this.libc.recvmsg(this.sockfd, 4, 1));
+    const r = yield* sys(this.libc.recvmsg(this.sockfd, 4, 1), this.frameId);
     if (!r.ok) return this.closeError(name, `recvmsg: ${r.errno}`);
     if (r.value.data.length === 0) {
       // retval <= 0 → v9fs_receivefd returns 0 without touching *status, which still holds the
