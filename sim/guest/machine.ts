@@ -103,7 +103,7 @@ export class GuestMachine {
     const attempt = (): SysResult<T> => {
       if (this.session) {
         this.session.current = { fsuid: proc.cred.fsuid, fsgid: proc.cred.fsgid };
-        this.session.openFlags = name === 'open' && typeof args.flags === 'string' ? parseInt(args.flags, 8) : null;
+        this.session.openFlags = isOpen(name) && typeof args.flags === 'string' && /^0[0-7]*$/.test(args.flags) ? parseInt(args.flags, 8) : null;
         this.session.beginAttempt();
       }
       // close: remember the open file description, to clunk its fid when the last reference goes.
@@ -111,7 +111,7 @@ export class GuestMachine {
       try {
         const body = (): SysResult<T> => {
           const r = call();
-          if (name === 'open' && r.ok) return this.afterOpen(proc, r as SysResult<unknown> as SysResult<number>) as SysResult<unknown> as SysResult<T>;
+          if (isOpen(name) && r.ok) return this.afterOpen(proc, r as SysResult<unknown> as SysResult<number>) as SysResult<unknown> as SysResult<T>;
           if (closing && r.ok && closing.refs <= 0) this.v9fsInodeOf(closing)?.release(closing.id);
           return r;
         };
@@ -195,6 +195,11 @@ export class GuestMachine {
     if (ev) ev.result = r.exit;
     return r.exit ?? 1;
   }
+}
+
+/** open(2) and openat(2) (the WASI layer opens fd-relative) both get v9fs's file open (Tlopen). */
+function isOpen(name: string): boolean {
+  return name === 'open' || name === 'openat';
 }
 
 function summarize(v: unknown): unknown {

@@ -184,7 +184,7 @@ export class KernelFd extends Fd {
     let opened: KernelFd | null = null;
     const ret = this.at(path, follow, (b) => {
       const name = b.trailingSlash ? `${b.name}/` : b.name;
-      const r = this.sys.call('openat', (k, p) => k.openat(p, b.dirfd, name, flags, 0o666), { dirfd: b.dirfd, path: name });
+      const r = this.sys.call('openat', (k, p) => k.openat(p, b.dirfd, name, flags, 0o666), { dirfd: b.dirfd, path: name, flags: `0${flags.toString(8)}`, mode: '0666' });
       if (!r.ok) return wasiErrno(r.errno);
       opened = new KernelFd(this.sys, r.value);
       return 0;
