@@ -14,6 +14,8 @@ export type ScenarioCmd = Extract<WithoutId<SimRequest>, { kind: 'scenario-open'
 
 /** The default wall-time budget of one request, ms: the fuel limit stops a loop in ≈ 1 s. */
 export const WALL_BUDGET_MS = 5000;
+/** The budget of an open (network fetches of /guests, the lazy simulator chunk), ms. */
+export const OPEN_BUDGET_MS = 30_000;
 
 export interface DriverOutcome {
   reply: SimReply;
@@ -68,11 +70,14 @@ export class ScenarioDriver {
 
   #post(cmd: ScenarioCmd): Promise<SimReply | 'timeout'> {
     const id = this.#nextId++;
+    // An open also loads the simulator chunk and fetches the shipped programs over the network:
+    // it gets the longer budget, so a slow connection is not mistaken for a runaway run.
+    const budget = cmd.kind === 'scenario-open' ? Math.max(this.#budgetMs, OPEN_BUDGET_MS) : this.#budgetMs;
     return new Promise((resolve) => {
       const timer = this.#timers.set(() => {
         if (!this.#waiting.delete(id)) return;
         resolve('timeout');
-      }, this.#budgetMs);
+      }, budget);
       this.#waiting.set(id, (r) => { this.#timers.clear(timer); resolve(r); });
       this.#transport.post({ ...cmd, id } as SimRequest);
     });
