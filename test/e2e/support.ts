@@ -35,9 +35,13 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * The editor chunk is loaded and the first plan shown. A generous timeout: on a CI machine busy with
+ * other suites the lazy CodeMirror chunk can take seconds (speed is measured in budget.spec.ts).
+ */
 export async function waitForPlayground(scope: Scope): Promise<void> {
-  await expect(scope.locator('[data-testid="xml-editor"][data-editor-ready="true"]')).toBeVisible();
-  await expect(scope.locator('[data-testid="argv-qemu"]')).toBeVisible();
+  await expect(scope.locator('[data-testid="xml-editor"][data-editor-ready="true"]')).toBeVisible({ timeout: 20_000 });
+  await expect(scope.locator('[data-testid="argv-qemu"]')).toBeVisible({ timeout: 20_000 });
 }
 
 export function editorContent(scope: Scope) {
