@@ -5,7 +5,7 @@
 // fs/utimes.c, fs/pipe.c, net/unix/af_unix.c) and the recorded helper vectors where they show it.
 import { bstrToBytes, bstrToText, toBstr, type PathArg } from './bytes.ts';
 import { CAP, capHex, fullCaps, type CapSets } from './caps.ts';
-import { VirtualClock, cmpTimespec, timespecFromNs, timespecToNs, type Timespec } from './clock.ts';
+import { VirtualClock, cmpTimespec, timespecToNs, type Timespec } from './clock.ts';
 import {
   AF_UNIX, AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, FD_CLOEXEC,
   F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, FIONREAD, FS_IOC_GETVERSION, MAY_EXEC,
@@ -26,7 +26,7 @@ import { MemFs } from './memory-fs.ts';
 import { sameLocation, type Location, type Mount } from './mount.ts';
 import { Namei, type ParentResult } from './namei.ts';
 import {
-  capable, chgrpOk, chmodMode, chownOk, genericPermission, inGroup, initOwner, ownerOrCapable,
+  capable, chgrpOk, chmodMode, chownOk, genericPermission, initOwner, ownerOrCapable,
   stickyDenies, suidBitsToKill, userXattrAllowed,
 } from './perm.ts';
 import { Pipe } from './pipe.ts';
@@ -289,7 +289,7 @@ export class Kernel {
   }
 
   /** nd_jump_link() for procfs magic links. */
-  private magicLink(t: Process, link: Location): Result<Location> | undefined {
+  private magicLink(_t: Process, link: Location): Result<Location> | undefined {
     const i = link.inode;
     if (!(i instanceof ProcInode) || !i.isMagic()) return undefined;
     const p = this.processes.get(i.pid);
@@ -2243,12 +2243,4 @@ export class Kernel {
   resolve(t: Process, path: PathArg, follow = true): Result<Location> {
     return this.namei.resolve(t, t.fs.cwd, toBstr(path), { follow });
   }
-
-  /** Timestamp helpers for callers that build times. */
-  static timespec(ns: bigint): Timespec {
-    return timespecFromNs(ns);
-  }
-
-  /** inGroup for shell-like tools. */
-  static inGroup = inGroup;
 }

@@ -5,7 +5,7 @@
 import { base64Decode } from './base64.ts';
 import { bstrToText, bytesToBstr, textToBstr, utf8Encode } from './bytes.ts';
 import type { Timespec } from './clock.ts';
-import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, isDir, isLnk, isReg, makedev } from './constants.ts';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFREG, S_IFSOCK, isDir, isLnk, makedev } from './constants.ts';
 import type { Kernel } from './kernel.ts';
 import type { Location } from './mount.ts';
 import type { FsInode } from './vfs.ts';
@@ -305,5 +305,3 @@ export function dumpTree(k: Kernel, dir = '/', opts: { crossMounts?: boolean; ma
   return out;
 }
 
-/** `isReg` re-export for tree consumers. */
-export { isReg };
