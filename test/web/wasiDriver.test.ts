@@ -10,6 +10,8 @@ import type { SimTransport } from '../../web/lib/sim/client.ts';
 import type { SimReply, SimRequest } from '../../web/lib/sim/protocol.ts';
 import type { ScenarioSnapshot } from '../../web/lib/sim/scenarioSession.ts';
 import { presetInputs } from '../../web/lib/presets/presets.ts';
+import { fetchShippedGuests } from '../../web/lib/wasi/shippedGuests.ts';
+import { shippedGuestPrograms } from '../../cli/guest-programs.ts';
 
 const PUBLIC = new URL('../../public/', import.meta.url);
 const presetJson = readFileSync(new URL('presets/walk--symlink-escape.json', PUBLIC), 'utf8');
@@ -63,6 +65,19 @@ const snap = (o: DriverOutcome): ScenarioSnapshot => {
   if (o.reply.kind !== 'scenario' || !o.reply.result.ok) throw new Error(`not a snapshot: ${JSON.stringify(o.reply).slice(0, 300)}`);
   return o.reply.result.snapshot;
 };
+
+describe('fetchShippedGuests', () => {
+  it('gives the playground the same /guests entries as `virtfs-lab run` (cli/guest-programs.ts)', async () => {
+    expect(await fetchShippedGuests(base)).toEqual(shippedGuestPrograms());
+  });
+  it('a missing program is a located error, and a later call retries', async () => {
+    const missing = `${base.replace(/guests\/$/, '')}nowhere/`;
+    await expect(fetchShippedGuests(missing)).rejects.toThrow(/could not load the shipped guest program http:\/\/127\.0\.0\.1:\d+\/nowhere\/\w+\.wasm: HTTP 404/);
+    const n = served.length;
+    await expect(fetchShippedGuests(missing)).rejects.toThrow('HTTP 404');
+    expect(served.length).toBeGreaterThan(n);
+  });
+});
 
 describe('ScenarioDriver', () => {
   it('opens with the shipped programs fetched over HTTP; ls.wasm runs over proxy; WASI calls are traced', async () => {
