@@ -32,6 +32,9 @@ test('step, run, type in the guest terminal; the trace grows with each', async (
   await page.keyboard.press('Enter');
   await expect(term.locator('.xterm-rows')).toContainText('hello.txt');
   await expect.poll(events).toBeGreaterThan(before);
+  // The table follows the newest events while nothing is selected.
+  const panel = page.getByTestId('scenario-panel');
+  await expect(panel.getByTestId('trace-table').locator(`.row[data-id="${await events()}"]`)).toBeVisible();
 
   // The guest's ls went through 9P to QEMU and the helper: the trace has Treaddir now.
   await page.getByTestId('scenario-panel').getByTestId('trace-filter').fill('type:Treaddir');
