@@ -1110,7 +1110,7 @@ export class Kernel {
     if (!f || !f.canRead()) return err('EBADF');
     if (len < 0) return err('EINVAL');
     if (f.socket) {
-      return this.mapResult(this.doRecv(t, f, len, 0, 0, { fd, len }), (v) => v.data);
+      return this.mapResult(this.doRecv(t, f, len, 0, 0, { fd, len }, false, 'read'), (v) => v.data);
     }
     if (f.pipe) return this.pipeRead(t, f, len, { fd, len });
     const loc = f.loc!;
@@ -1159,7 +1159,7 @@ export class Kernel {
   private doWrite(t: Process, fd: number, data: Uint8Array, at: number | undefined): SysResult<number> {
     const f = this.fdFile(t, fd);
     if (!f || !f.canWrite()) return err('EBADF');
-    if (f.socket) return this.doSend(t, f, data, [], 0, { fd });
+    if (f.socket) return this.doSend(t, f, data, [], 0, { fd }, 'write');
     if (f.pipe) {
       const pp = f.pipe;
       const attempt = (): SysResult<number> => {
@@ -2137,7 +2137,7 @@ export class Kernel {
     });
   }
 
-  private doSend(t: Process, f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number, args: Record<string, unknown>): SysResult<number> {
+  private doSend(t: Process, f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number, args: Record<string, unknown>, sc = 'sendmsg'): SysResult<number> {
     const s = f.socket!;
     // unix_stream_sendmsg(): no peer ENOTCONN; own SEND_SHUTDOWN EPIPE (a closed peer sets it);
     // a zero-length send queues nothing (not even fds); a dead or read-shut peer EPIPE.
@@ -2149,7 +2149,7 @@ export class Kernel {
       if (peer.state === 'closed' || peer.rcvShutdown) return err('EPIPE');
       if (data.length > 0 && peer.room() === 0) {
         if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-        return this.blocked(t, 'sendmsg', args, { on: 'send', what: `socket:[${s.id}]` }, attempt);
+        return this.blocked(t, sc, args, { on: 'send', what: `socket:[${s.id}]` }, attempt);
       }
       const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
       for (const ff of files) ff.refs++; // in flight
@@ -2171,7 +2171,7 @@ export class Kernel {
     });
   }
 
-  private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: Record<string, unknown>, cloexec = false): SysResult<RecvResult> {
+  private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: Record<string, unknown>, cloexec = false, sc = 'recvmsg'): SysResult<RecvResult> {
     const s = f.socket!;
     const attempt = (): SysResult<RecvResult> => {
       if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
@@ -2200,7 +2200,7 @@ export class Kernel {
       }
       if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok({ data: new Uint8Array(0), fds: [], msgFlags: 0 });
       if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-      return this.blocked(t, 'recvmsg', args, { on: 'recv', what: `socket:[${s.id}]` }, attempt);
+      return this.blocked(t, sc, args, { on: 'recv', what: `socket:[${s.id}]` }, attempt);
     };
     return attempt();
   }
