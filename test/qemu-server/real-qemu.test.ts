@@ -402,8 +402,8 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
       const exp = join(base, 'export');
       const cfg = { qemu: REAL.qemu.path, helper: { path: REAL.helper.path, export: exp }, args: ['-fsdev', 'proxy,id=f0,sock_fd=@SOCKFD@', '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
       const input = [...pre.map((m) => ({ hex: Buffer.from(m).toString('hex') })),
-        { nowait: true, wait: 0.5, hex: Buffer.from(lopen).toString('hex') },
-        { nowait: true, wait: 0.5, hex: Buffer.from(getattr).toString('hex') },
+        { nowait: true, wait: 1, hex: Buffer.from(lopen).toString('hex') },
+        { nowait: true, wait: 1, hex: Buffer.from(getattr).toString('hex') },
         { host_open_write: join(exp, 'p'), wait: 3 }].map((o) => JSON.stringify(o)).join('\n') + '\n';
       const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input, encoding: 'utf8', timeout: 60_000 });
       if (r.status !== 0) throw new Error(r.stderr);
@@ -427,5 +427,28 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
     const key = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x));
     expect(simDone.map(key).sort()).toEqual(realDone.map(key).sort());
     expect(realDone.map(key).some((k) => k.includes('"ecode":6'))).toBe(true);
+  }, 60_000);
+
+  it('QEMU\'s stderr: the msize warning at Tversion and the virtio decode error text; the device stays dead — real and simulator agree', () => {
+    const base = realTree();
+    let out: string[];
+    try {
+      const cfg = { qemu: REAL.qemu.path, stderr: true, args: ['-fsdev', `local,id=f0,path=${join(base, 'export')},security_model=passthrough`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
+      const bad = Uint8Array.from([17, 0, 0, 0, 110, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0]);
+      const msgs = [...encodeAll([PRELUDE[0]!]), bad, ...encodeAll([PRELUDE[0]!])];
+      const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input: msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+      out = r.stdout.trim().split('\n');
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+    const realStderr = (JSON.parse(out.at(-1)!) as { stderr: string }).stderr;
+    expect(out.slice(1, 3).map((l) => 'error' in JSON.parse(l))).toEqual([true, true]);
+    const k = simKernel();
+    const lab = launchLab(localSpec({ exportPath: '/srv/export' }), { kernel: k, qemuVersion: '7.2' });
+    const t = lab.transport();
+    t.submit(encodeAll([PRELUDE[0]!])[0]!);
+    expect(t.submit(Uint8Array.from([17, 0, 0, 0, 110, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0])).state).toBe('dropped');
+    expect(t.submit(encodeAll([PRELUDE[0]!])[0]!).state).toBe('dropped');
+    expect(lab.qemu.stderr).toBe(realStderr);
   }, 60_000);
 });

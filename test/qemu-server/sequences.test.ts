@@ -195,7 +195,7 @@ describe('9p.c fid semantics', () => {
     const bad = Uint8Array.from([17, 0, 0, 0, 110, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0]);
     const r = t.submit(bad);
     expect(r.state).toBe('dropped');
-    expect(w.lab.qemu.stderr).toContain('Failed to decode VirtFS request type 111');
+    expect(w.lab.qemu.stderr).toContain('Failed to decode VirtFS request type 110');
     expect(w.submit({ kind: 'Tclunk', fid: 0 }).state).toBe('dropped');
   });
 });

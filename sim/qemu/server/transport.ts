@@ -99,8 +99,9 @@ export class Virtio9pTransport implements P9Transport {
         const reply = this.finishEncode({ ...lerror(E.EOPNOTSUPP), tag } as P9Message);
         return reply;
       }
-      // virtio_pdu_vunmarshal → virtio_error("Failed to decode VirtFS request type %d", pdu->id + 1).
-      this.break(`Failed to decode VirtFS request type ${id + 1}`);
+      // virtio_pdu_vunmarshal → virtio_error("Failed to decode VirtFS request type %d"): the request's
+      // id (observed on the real 7.2.22: a short Twalk prints "type 110").
+      this.break(`Failed to decode VirtFS request type ${id}`);
       return { state: 'dropped', tag, reason: this.broken! };
     }
     if ((id & 1) === 1) {

@@ -58,7 +58,7 @@ elif cfg.get("helper"):
 
 # Debian's build has no qtest accelerator: TCG with the CPU stopped (-S); the main loop still runs
 # the 9p coroutines, so the test polls the used ring with short sleeps.
-qemu = subprocess.Popen([cfg["qemu"], "-machine", "pc", "-accel", "tcg", "-S", "-qtest", "stdio", "-nodefaults",
+qemu = subprocess.Popen([cfg["qemu"], "-machine", "pc", "-accel", "tcg", "-S", "-qtest", "stdio", "-qtest-log", "/dev/null", "-nodefaults",
                          "-display", "none", "-m", "64"] + args,
                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=pass_fds)
 if pass_fds:
@@ -168,7 +168,15 @@ for line in sys.stdin:
         print(json.dumps({"slot": slot, "done": [{"slot": s_, "hex": r.hex()} for s_, r in got]}), flush=True)
     elif "host_open_write" in m:
         # A host process opens the FIFO for writing (O_WRONLY|O_NONBLOCK), as real-helper.md §2 did.
-        fd = os.open(m["host_open_write"], os.O_WRONLY | os.O_NONBLOCK)
+        # ENXIO until the helper is blocked in its open() as the reader: retry for a while.
+        deadline = time.time() + 5
+        while True:
+            try:
+                fd = os.open(m["host_open_write"], os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                if time.time() > deadline: raise
+                time.sleep(0.01)
         got = reap(m.get("wait", 2))
         os.close(fd)
         print(json.dumps({"done": [{"slot": s_, "hex": r.hex()} for s_, r in got]}), flush=True)
@@ -176,6 +184,13 @@ for line in sys.stdin:
         r = submit(bytes.fromhex(m["hex"]))
         print(json.dumps({"hex": r.hex()} if r is not None else {"error": "no reply within 5 s"}), flush=True)
 
-qemu.stdin.close(); qemu.kill(); qemu.wait()
+if cfg.get("stderr"):
+    # QEMU's own messages (qtest logs every command to stderr as "[R …]"/"[S …]" lines: dropped).
+    qemu.stdin.close(); time.sleep(0.2); qemu.kill()
+    err = qemu.stderr.read().decode(errors="replace")
+    print(json.dumps({"stderr": "".join(l + "\n" for l in err.splitlines() if not l.startswith("["))}), flush=True)
+else:
+    qemu.stdin.close(); qemu.kill()
+qemu.wait()
 if helper:
     helper.kill(); helper.wait()

@@ -2,7 +2,7 @@
 // version differences noted where they exist).
 import type { P9MessageOf } from '../../../p9/messages.ts';
 import type { V9fsState } from '../state.ts';
-import { atLeast } from '../state.ts';
+import { atLeast, reportOnce } from '../state.ts';
 import type { Co } from '../coroutine.ts';
 import { type Reply, lerror, E } from '../reply.ts';
 import { statToQid } from '../qid.ts';
@@ -26,6 +26,11 @@ export function* v9fsVersion(s: V9fsState, m: P9MessageOf<'Tversion'>): Co<Reply
   if (atLeast(s, 5, 0) && s.msize < P9_MIN_MSIZE) {
     s.stderr(`qemu-system-x86_64: 9pfs: Client requested msize < minimum msize (${P9_MIN_MSIZE}) supported by this server.`);
     return lerror(E.EMSGSIZE);
+  }
+  // "8192 is the default msize of Linux clients" (9p.c, QEMU 5.2; warn_report_once). Observed on the
+  // real 7.2.22 through qtest, text included.
+  if (atLeast(s, 5, 2) && s.msize <= 8192) {
+    reportOnce(s, 'msize-perf', 'qemu-system-x86_64: warning: 9p: degraded performance: a reasonable high msize should be chosen on client/guest side (chosen msize is <= 8192). See https://wiki.qemu.org/Documentation/9psetup#msize for details.');
   }
   return { kind: 'Rversion', msize: s.msize, version };
 }
