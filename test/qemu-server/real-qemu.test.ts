@@ -451,4 +451,22 @@ describe.skipIf(!run)('differential: real QEMU 7.2.22 9p server (qtest) vs the s
     expect(t.submit(encodeAll([PRELUDE[0]!])[0]!).state).toBe('dropped');
     expect(lab.qemu.stderr).toBe(realStderr);
   }, 60_000);
+
+  it('QEMU\'s stderr over the whole fixed sequence (CVE-2023-2861 line once, msize warning) — real and simulator agree', () => {
+    const base = realTree();
+    let realStderr: string;
+    try {
+      const cfg = { qemu: REAL.qemu.path, stderr: true, args: ['-fsdev', `local,id=f0,path=${join(base, 'export')},security_model=passthrough`, '-device', 'virtio-9p-pci,fsdev=f0,mount_tag=tag0'] };
+      const msgs = encodeAll([...PRELUDE, ...FIXED]);
+      const r = spawnSync('python3', [SHIM, JSON.stringify(cfg)], { input: msgs.map((m) => JSON.stringify({ hex: Buffer.from(m).toString('hex') })).join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+      realStderr = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { stderr: string }).stderr;
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+    const k = simKernel();
+    const lab = launchLab(localSpec({ exportPath: '/srv/export' }), { kernel: k, qemuVersion: '7.2', qemuUser: { uid: 0, gid: 0 } });
+    for (const m of encodeAll([...PRELUDE, ...FIXED])) lab.transport().submit(m);
+    expect(realStderr).toContain('broken or compromised client detected');
+    expect(lab.qemu.stderr).toBe(realStderr);
+  }, 60_000);
 });
