@@ -23,6 +23,11 @@ import type { Diagnostic, Note, PlanOptions, PlanResult, SocketPair } from './ty
 
 /** Debian's directory of the helper (real-helper.md §1): the corrected variant's default. */
 export const DEFAULT_HELPER_DIR = '/usr/lib/qemu';
+
+function dirnameOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
 export const DEFAULT_EMULATOR = '/usr/bin/qemu-system-x86_64';
 const DEFAULT_QEMU: Record<Era, string> = { '0.10.2': '1.2.0', '9.0': '7.2.22' };
 
@@ -127,7 +132,10 @@ export function planLaunch(xml: string, opts: PlanOptions): PlanResult {
   let peer: 'helper' | 'none' = 'none';
   if (era === '0.10.2') {
     const release: LegacyRelease = opts.legacyRelease ?? '0.10.2';
-    const helperDir = opts.helperDir ?? DEFAULT_HELPER_DIR;
+    // The corrected variant's configured directory defaults to where that QEMU's build installs the
+    // helper (legacy-proxy.ts defaultHelperLocation: next to the emulator before the meson build of
+    // 5.2, Debian's /usr/lib/qemu after), so "corrected" launches a helper that exists on any version.
+    const helperDir = opts.helperDir ?? dirnameOf(defaultHelperLocation(qv, emulator));
     const hasProxy = dom.filesystems.some((f) => f.fsdriver === 'proxy');
     try {
       const out = buildLegacyCommandLine({

@@ -6,6 +6,7 @@ import { Kernel } from '../host/kernel.ts';
 import { planLaunch } from '../libvirt/index.ts';
 import type { PlanResult } from '../libvirt/types.ts';
 import { launchFromPlan } from '../lab/plan.ts';
+import { DEBIAN_HELPER } from '../lab/lab.ts';
 import type { Lab } from '../lab/lab.ts';
 import { GuestMachine } from '../guest/machine.ts';
 import { KernelOs } from '../shell/kernel-os.ts';
@@ -63,7 +64,10 @@ export class ScenarioRun {
   constructor(readonly scenario: Scenario, readonly options: RunOptions = {}) {
     const s = scenario;
     this.host = new Kernel({ name: 'host', rootFs: 'ext4', seed: 1 });
-    this.plan = planLaunch(s.domain, { era: s.era, variant: s.variant, qemuVersion: s.qemu });
+    // The scenario's host has Debian's layout: the lab installs the helper at /usr/lib/qemu (a preset
+    // may add one next to the emulator), so the corrected variant is configured for that directory
+    // and the plan's verdict knows where a helper really exists.
+    this.plan = planLaunch(s.domain, { era: s.era, variant: s.variant, qemuVersion: s.qemu, helperDir: DEBIAN_HELPER.slice(0, DEBIAN_HELPER.lastIndexOf('/')), helperInstalledAt: DEBIAN_HELPER });
     try {
       loadTree(this.host, this.host.init, s.host.tree);
     } catch (e) {
