@@ -93,6 +93,10 @@ test('bad uploads get a message and the session keeps working', async ({ page })
   // A valid header with nothing behind it uploads, and `run` refuses it with 126.
   await upload.setInputFiles({ name: 'empty module.wasm', mimeType: 'application/wasm', buffer: Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]) });
   await expect(page.getByTestId('wasi-upload-message')).toContainText('/guests/empty_module.wasm');
+  // Another tab and back: the panel is mounted anew and opens the scenario again, with the upload.
+  await page.locator('#tab-plan').click();
+  await page.getByTestId('tab-scenario').click();
+  await expect(term).toHaveAttribute('data-ready', 'true');
   await type(page, term, 'run /guests/empty_module.wasm');
   await expect(term.locator('.xterm-rows')).toContainText('cannot execute');
   await expect(term.locator('.xterm-rows')).toContainText('[exit 126]');

@@ -154,3 +154,13 @@ export class ScenarioDriver {
 
   dispose(): void { this.#transport.dispose(); this.#waiting.clear(); }
 }
+
+let shared: ScenarioDriver | null = null;
+/**
+ * The page's one scenario driver, kept while the page lives: the scenario panel is unmounted when
+ * another tab is shown, and the user's uploads (and the worker, with its fetched /guests) must
+ * outlive that.
+ */
+export function scenarioDriver(makeTransport: () => SimTransport, opts: ConstructorParameters<typeof ScenarioDriver>[1] = {}): ScenarioDriver {
+  return (shared ??= new ScenarioDriver(makeTransport, opts));
+}
