@@ -8,7 +8,6 @@ import type { UnixSocket } from './unix-socket.ts';
 export type FileKind = 'regular' | 'directory' | 'symlink' | 'fifo' | 'chardev' | 'blockdev' | 'socket' | 'pipe';
 
 export class OpenFile {
-  private static nextId = 1;
   /** Stable id of the description (for "which process has what open" and trace fd identity). */
   readonly id: number;
   /** Status flags as F_GETFL reports them (access mode | O_APPEND | O_NONBLOCK | O_LARGEFILE …). */
@@ -24,6 +23,8 @@ export class OpenFile {
   handle: FsFile | undefined;
 
   constructor(
+    /** Per-kernel number (Kernel.nextObjectId): deterministic across runs in one JS process. */
+    id: number,
     readonly kind: FileKind,
     flags: number,
     /** The opened object, absent for anonymous pipes and sockets. */
@@ -35,7 +36,7 @@ export class OpenFile {
     /** For device nodes: the rdev opened. */
     readonly rdev?: bigint,
   ) {
-    this.id = OpenFile.nextId++;
+    this.id = id;
     this.flags = flags;
   }
 

@@ -184,6 +184,14 @@ export class Kernel {
   private nsGen = 0;
   private readonly pathCache = new WeakMap<Location, { gen: number; path: string }>();
 
+  /** Numbers of open file descriptions and sockets: per kernel, so two runs of one scenario in the
+   * same JS process (the playground's restart, a test's replay) show the same socket:[N] and ids. */
+  private readonly objectIds = { file: 1, socket: 1 };
+
+  nextObjectId(kind: 'file' | 'socket'): number {
+    return this.objectIds[kind]++;
+  }
+
   constructor(opts: KernelOptions = {}) {
     this.clock = opts.clock ?? new VirtualClock();
     this.name = opts.name ?? 'host';
@@ -848,7 +856,7 @@ export class Kernel {
     }
     const a = loc.inode.getattr();
     if (flags & O_DIRECTORY && !isDir(a.mode)) return err('ENOTDIR');
-    if (flags & O_PATH) return this.installNew(t, new OpenFile(kindOf(a.mode), flags & ~O_CLOEXEC, loc, p), !!(flags & O_CLOEXEC));
+    if (flags & O_PATH) return this.installNew(t, new OpenFile(this.nextObjectId('file'), kindOf(a.mode), flags & ~O_CLOEXEC, loc, p), !!(flags & O_CLOEXEC));
     // may_open()
     if (isLnk(a.mode)) return err('ELOOP');
     if (isDir(a.mode) && accMask & MAY_WRITE) return err('EISDIR');
@@ -883,7 +891,7 @@ export class Kernel {
       }
     }
     if (isFifo(a.mode)) return this.openFifo(t, loc, p, kept, cloexec, args);
-    const file = new OpenFile(kindOf(a.mode), kept, loc, p, undefined, undefined, rdev);
+    const file = new OpenFile(this.nextObjectId('file'), kindOf(a.mode), kept, loc, p, undefined, undefined, rdev);
     file.handle = handle;
     return this.installNew(t, file, cloexec);
   }
@@ -942,7 +950,7 @@ export class Kernel {
       this.fifos.set(key, pipe);
     }
     const pp = pipe;
-    const make = (): SysResult<number> => this.installNew(t, new OpenFile('fifo', flags, loc, p, pp), cloexec);
+    const make = (): SysResult<number> => this.installNew(t, new OpenFile(this.nextObjectId('file'), 'fifo', flags, loc, p, pp), cloexec);
     const acc = flags & O_ACCMODE;
     if (acc === O_RDONLY) {
       pp.readers++;
@@ -1352,7 +1360,7 @@ export class Kernel {
       if (!isLnk(a.mode)) return err(p.length === 0 ? 'ENOENT' : 'EINVAL'); // do_readlinkat: empty name → ENOENT
       const tr = r.value.inode.readlink();
       if (!tr.ok) return tr;
-      this.touchAtime(new OpenFile('symlink', 0, r.value, p));
+      this.touchAtime(new OpenFile(this.nextObjectId('file'), 'symlink', 0, r.value, p));
       return ok(bstrToBytes(tr.value.slice(0, bufsiz)));
     });
   }
@@ -1950,8 +1958,8 @@ export class Kernel {
       p.readers = 1;
       p.writers = 1;
       const nb = flags & O_NONBLOCK;
-      const r = new OpenFile('pipe', O_RDONLY | nb, undefined, p.label, p);
-      const w = new OpenFile('pipe', O_WRONLY | nb, undefined, p.label, p);
+      const r = new OpenFile(this.nextObjectId('file'), 'pipe', O_RDONLY | nb, undefined, p.label, p);
+      const w = new OpenFile(this.nextObjectId('file'), 'pipe', O_WRONLY | nb, undefined, p.label, p);
       const rfd = t.files.install(r, !!(flags & O_CLOEXEC));
       if (rfd < 0) { this.releaseFile(r); this.releaseFile(w); return err('EMFILE'); }
       const wfd = t.files.install(w, !!(flags & O_CLOEXEC));
@@ -1975,8 +1983,8 @@ export class Kernel {
       const base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (base !== SOCK_STREAM) return err('ESOCKTNOSUPPORT'); // only stream sockets are modelled
       if (protocol !== 0) return err('EPROTONOSUPPORT');
-      const s = new UnixSocket();
-      const f = new OpenFile('socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${s.id}]`, undefined, s);
+      const s = new UnixSocket(this.nextObjectId('socket'));
+      const f = new OpenFile(this.nextObjectId('file'), 'socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${s.id}]`, undefined, s);
       return this.installNew(t, f, !!(type & SOCK_CLOEXEC));
     });
   }
@@ -1986,9 +1994,9 @@ export class Kernel {
       if (domain !== AF_UNIX) return err('EAFNOSUPPORT');
       const base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (base !== SOCK_STREAM) return err('ESOCKTNOSUPPORT');
-      const [a, b] = UnixSocket.pair();
-      const fa = new OpenFile('socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${a.id}]`, undefined, a);
-      const fb = new OpenFile('socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${b.id}]`, undefined, b);
+      const [a, b] = UnixSocket.pair(this.nextObjectId('socket'), this.nextObjectId('socket'));
+      const fa = new OpenFile(this.nextObjectId('file'), 'socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${a.id}]`, undefined, a);
+      const fb = new OpenFile(this.nextObjectId('file'), 'socket', O_RDWR | (type & SOCK_NONBLOCK), undefined, `socket:[${b.id}]`, undefined, b);
       const cloexec = !!(type & SOCK_CLOEXEC);
       const x = t.files.install(fa, cloexec);
       if (x < 0) { this.releaseFile(fa); this.releaseFile(fb); return err('EMFILE'); }
@@ -2062,7 +2070,7 @@ export class Kernel {
           if (f.flags & O_NONBLOCK) return err('EAGAIN');
           return this.blocked(t, 'connect', args, { on: 'connect-backlog', what: l.boundPath ?? '' }, attempt);
         }
-        const server = new UnixSocket();
+        const server = new UnixSocket(this.nextObjectId('socket'));
         server.embryo = true;
         server.state = 'connected';
         server.peer = s;
@@ -2091,7 +2099,7 @@ export class Kernel {
           return this.blocked(t, 'accept4', args, { on: 'accept', what: s.boundPath ?? `socket:[${s.id}]` }, attempt);
         }
         c.embryo = false;
-        const nf = new OpenFile('socket', O_RDWR | (flags & SOCK_NONBLOCK), undefined, `socket:[${c.id}]`, undefined, c);
+        const nf = new OpenFile(this.nextObjectId('file'), 'socket', O_RDWR | (flags & SOCK_NONBLOCK), undefined, `socket:[${c.id}]`, undefined, c);
         return this.installNew(t, nf, !!(flags & SOCK_CLOEXEC));
       };
       return attempt();

@@ -23,7 +23,6 @@ export interface Segment {
 export type SocketState = 'unconnected' | 'listening' | 'connected' | 'closed';
 
 export class UnixSocket {
-  private static nextId = 1;
   readonly id: number;
   state: SocketState = 'unconnected';
   peer: UnixSocket | null = null;
@@ -45,13 +44,14 @@ export class UnixSocket {
   embryo = false;
   readonly bufferLimit = UNIX_STREAM_BUFFER;
 
-  constructor() {
-    this.id = UnixSocket.nextId++;
+  /** `id`: per-kernel number (Kernel.nextObjectId), so socket:[N] is the same in every run. */
+  constructor(id: number) {
+    this.id = id;
   }
 
-  static pair(): [UnixSocket, UnixSocket] {
-    const a = new UnixSocket();
-    const b = new UnixSocket();
+  static pair(idA: number, idB: number): [UnixSocket, UnixSocket] {
+    const a = new UnixSocket(idA);
+    const b = new UnixSocket(idB);
     a.peer = b;
     b.peer = a;
     a.state = 'connected';
