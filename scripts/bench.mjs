@@ -7,7 +7,10 @@
 // sim:  bench/sim-roundtrip.ts, the same mix through encode → simulated helper → simulated kernel →
 //       reply → decode, bundled with esbuild (tsx's keepNames wrappers would be measured otherwise).
 // Both report wall time and CPU time; on a shared machine the CPU-time rate is the fair comparison.
-// usage: npm run bench [-- --rounds-real N --rounds-sim N --json]
+// Then the two other benches, run through tsx, their output printed after the proxy figures:
+//   scripts/bench-trace.ts (100,000 trace events: record time and heap; with --expose-gc for the heap)
+//   scripts/bench-wasi.ts  (WASI bridge per-call overhead).
+// usage: npm run bench [-- --rounds-real N --rounds-sim N --json --proxy-only]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,5 +77,23 @@ if (json) {
   console.log(line('simulated round trip (encode → helper → kernel → reply → decode)', result.sim));
   if (result.ratio_cpu) {
     console.log(`ratio sim/real: ${result.ratio_cpu.toFixed(1)}× by CPU time, ${result.ratio_wall.toFixed(1)}× by wall time (goal ≥ 20×)`);
+  }
+}
+
+// --- the other benches (their own output, after the proxy figures; skipped with --proxy-only)
+if (!args.includes('--proxy-only')) {
+  const tsx = join(root, 'node_modules/.bin/tsx');
+  const others = [
+    ['trace recorder', ['node', ['--expose-gc', '--import', 'tsx', join(root, 'scripts/bench-trace.ts')]]],
+    ['WASI bridge', [tsx, [join(root, 'scripts/bench-wasi.ts')]]],
+  ];
+  for (const [label, [cmd, argv]] of others) {
+    const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: root });
+    if (!json) console.log(`\n--- ${label} (${argv[argv.length - 1].slice(root.length + 1)})`);
+    process.stdout.write(r.stdout);
+    if (r.status !== 0) {
+      process.stderr.write(r.stderr);
+      process.exitCode = 1;
+    }
   }
 }
