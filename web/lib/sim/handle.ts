@@ -15,6 +15,10 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
         const { launchTrace } = await import('./launchTrace.ts');
         return { id: req.id, kind: 'launch-trace', result: launchTrace(req.xml, req.opts) };
       }
+      case 'compare': {
+        const { compareCells } = await import('../compare/compareCells.ts');
+        return { id: req.id, kind: 'compare', result: compareCells(req.presetJson) };
+      }
       case 'scenario-open':
       case 'scenario-step':
       case 'scenario-run':

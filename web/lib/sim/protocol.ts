@@ -4,6 +4,7 @@
 import type { PlanOptions, PlanResult } from '../../../sim/libvirt/index.ts';
 import type { LaunchTraceResult } from './launchTrace.ts';
 import type { ScenarioReply } from './scenarioSession.ts';
+import type { CompareReply } from '../compare/compareCells.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
 
 export type SimRequest =
@@ -13,11 +14,14 @@ export type SimRequest =
   | { id: number; kind: 'scenario-open'; presetJson: string; inputs: PlaygroundInputs; guests?: string; uploads?: { name: string; bytes: Uint8Array }[] }
   | { id: number; kind: 'guest-upload'; session: number; name: string; bytes: Uint8Array }
   | { id: number; kind: 'scenario-step' | 'scenario-run' | 'scenario-restart'; session: number }
-  | { id: number; kind: 'guest-exec'; session: number; line: string };
+  | { id: number; kind: 'guest-exec'; session: number; line: string }
+  /** Compare mode: every matrix cell of the preset (web/lib/compare). */
+  | { id: number; kind: 'compare'; presetJson: string };
 
 export type SimReply =
   | { id: number; kind: 'plan'; result: PlanResult }
   | { id: number; kind: 'launch-trace'; result: LaunchTraceResult }
   | { id: number; kind: 'scenario'; result: ScenarioReply }
+  | { id: number; kind: 'compare'; result: CompareReply }
   /** The simulator threw (a bug, not a user error: user errors are `ok:false` plan results). */
   | { id: number; kind: 'crash'; message: string };

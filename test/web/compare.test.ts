@@ -1,0 +1,76 @@
+// Compare mode's logic (web/lib/compare/compareCells.ts): every matrix cell of a shipped preset run
+// through sim/scenario checkCell, with a verdict from the guest's output and the expectation check.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compareCells, excerpt, hostSecrets, verdictOf, EXCERPT_CHARS, type CompareLine } from '../../web/lib/compare/compareCells.ts';
+import { parseScenario } from '../../sim/scenario/index.ts';
+
+const preset = (f: string) => readFileSync(new URL(`../../public/presets/${f}.json`, import.meta.url), 'utf8');
+
+describe('compareCells', () => {
+  it('walk/symlink-escape: L-naive escapes to /etc/shadow, L-hard and P are contained, every cell as expected', () => {
+    const r = compareCells(preset('walk--symlink-escape'));
+    if (!r.ok) throw new Error(r.message);
+    const cells = r.comparison.cells;
+    expect(cells.map((c) => [c.label, c.verdict.kind])).toEqual([
+      ['L-naive (QEMU 2.8, root)', 'escaped'], ['L-hard (QEMU 2.9)', 'contained'], ['L-hard (QEMU 7.2)', 'contained'],
+      ['P (QEMU 2.8)', 'contained'], ['P (QEMU 7.2)', 'contained'],
+    ]);
+    expect(cells[0]!.verdict.text).toBe('escaped: host /etc/shadow read');
+    expect(cells.every((c) => c.problems.length === 0)).toBe(true);
+    // Per line: exit status and output. L-naive reads the shadow line; L-hard 2.9 fails the walk.
+    expect(cells[0]!.lines[3]).toMatchObject({ command: '9p read 1 0 4096', exit: 0 });
+    expect(cells[0]!.lines[3]!.stdout).toContain('root:$6$HOSTHASH');
+    expect(cells[1]!.lines[1]).toMatchObject({ exit: 1 });
+    expect(cells[1]!.lines[1]!.stdout).toContain('Rlerror ENOTDIR');
+    // Host checks of the P cells: the guest-made link exists, root-owned.
+    expect(cells[4]!.host).toEqual([{ path: '/srv/export/esc', problems: [] }]);
+    expect(r.comparison.description).toMatch(/naive local driver follows the link/);
+  });
+
+  it('a refused launch is a refused verdict with the refusal text, and no lines', () => {
+    const r = compareCells(preset('launch--removed-in-9.2'));
+    if (!r.ok) throw new Error(r.message);
+    const asPosted = r.comparison.cells[0]!;
+    expect(asPosted.verdict.kind).toBe('refused');
+    expect(asPosted.error).toContain("fsdriver proxy not found");
+    expect(asPosted.lines).toEqual([]);
+    expect(asPosted.problems).toEqual([]);
+  });
+
+  it('a preset cell whose expectation fails is reported with checkCell\'s mismatch', () => {
+    const raw = JSON.parse(preset('walk--symlink-escape')) as { matrix: { results: { line: number; exit: number }[] }[] };
+    raw.matrix[0]!.results[2]!.exit = 1; // L-naive's read really succeeds
+    const r = compareCells(JSON.stringify(raw));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.comparison.cells[0]!.problems).toHaveLength(1);
+    expect(r.comparison.cells[0]!.problems[0]).toMatch(/^line 3 \(9p read 1 0 4096\): exit 0, expected 1/);
+  });
+
+  it('bad input is a message, not a throw', () => {
+    expect(compareCells('{')).toMatchObject({ ok: false });
+    const noMatrix = JSON.parse(preset('walk--symlink-escape')) as Record<string, unknown>;
+    delete noMatrix['matrix'];
+    expect(compareCells(JSON.stringify(noMatrix))).toEqual({ ok: false, message: 'preset walk/symlink-escape has no matrix: nothing to compare' });
+  });
+});
+
+describe('verdict and excerpts', () => {
+  const s = parseScenario(JSON.parse(preset('walk--symlink-escape')));
+  const line = (actor: string, stdout: string): CompareLine => ({ index: 0, actor, command: 'x', exit: 0, blocked: null, stdout, stderr: '' });
+
+  it('secrets are host files outside the export, by their first non-empty line', () => {
+    expect(hostSecrets(s).map((x) => x.path)).toEqual(['/etc/passwd', '/etc/group', '/etc/shadow', '/dev/sda', '/srv/secret.txt']);
+    expect(hostSecrets(s).find((x) => x.path === '/srv/export/hello.txt')).toBeUndefined();
+  });
+  it('only the guest\'s output counts: the host reading its own files is no escape', () => {
+    const secrets = hostSecrets(s);
+    expect(verdictOf(null, [line('host', 'HOST-SECRET')], secrets).kind).toBe('contained');
+    expect(verdictOf(null, [line('guest', 'xx HOST-SECRET xx')], secrets)).toEqual({ kind: 'escaped', text: 'escaped: host /srv/secret.txt read', paths: ['/srv/secret.txt'] });
+    expect(verdictOf('libvirt said no\nmore', [], secrets)).toEqual({ kind: 'refused', text: 'refused: libvirt said no' });
+  });
+  it('long output is cut with a count of what was left out', () => {
+    expect(excerpt('abc')).toBe('abc');
+    expect(excerpt('a'.repeat(EXCERPT_CHARS + 5))).toBe(`${'a'.repeat(EXCERPT_CHARS)}… (5 more chars)`);
+  });
+});
