@@ -5,6 +5,7 @@
 import { parseScenario, ScenarioRun, ScenarioError, type LineResult, type Scenario } from '../../../sim/scenario/index.ts';
 import type { Shell } from '../../../sim/shell/shell.ts';
 import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
+import type { OpenFdInfo } from '../../../sim/host/kernel.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
 import type { TreeEntry } from '../../../sim/scenario/types.ts';
@@ -27,6 +28,8 @@ export interface ScenarioSnapshot {
   trace: TraceEvent[];
   /** The host's files now (sim/host dumpTree of /), for the host-tree panel. */
   host: TreeNode[];
+  /** Every open fd of every host process (Kernel.listOpenFds): who has what open, for the host tree. */
+  openFds: OpenFdInfo[];
 }
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
@@ -50,6 +53,7 @@ function snapshot(): ScenarioSnapshot {
     terminal: [...c.terminal],
     trace: [...run.recorder.events],
     host: dumpTree(run.host, '/', { maxEntries: 5000 }),
+    openFds: run.host.listOpenFds(),
   };
 }
 
