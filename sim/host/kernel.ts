@@ -1232,6 +1232,8 @@ export class Kernel {
       const f = this.fdFile(t, fd);
       if (!f || f.isPath) return err('EBADF');
       if (f.pipe || f.socket) return err('EINVAL');
+      // vfs_fsync_range: no ->fsync in the file operations → EINVAL (e.g. /dev/null's mem driver).
+      if (f.loc && isChr(f.loc.inode.getattr().mode)) return err('EINVAL');
       return f.handle?.fsync?.() ?? f.loc?.inode.fsync?.() ?? OK_VOID;
     });
   }
