@@ -27,6 +27,8 @@ k.close(qemu, theirs);
 const FILE = fidPath('//file.txt');
 // QEMU marshals every request into one reused 65544-byte out-buffer (v9fs_request, §2.3).
 const OUT = new Uint8Array(65544);
+const IN = new Uint8Array(65544);
+const IN_VIEW = new DataView(IN.buffer);
 const mix: [RequestName, () => number][] = [
   ['T_LSTAT', () => encodeRequestInto(OUT, 'T_LSTAT', { path: FILE })],
   ['T_OPEN', () => encodeRequestInto(OUT, 'T_OPEN', { path: FILE, flags: 0 })],
@@ -50,14 +52,15 @@ function roundTrip(name: RequestName, build: () => number): void {
     for (const fd of r.value.fds) k.close(qemu, fd);
     return;
   }
+  // v9fs_receive_response: header, then payload, both into the reused in-buffer (in_iovec, §2.3).
   const h = k.recvmsg(qemu, sock, 8);
   if (!h.ok) throw new Error(`recv ${h.errno}`);
-  const size = new DataView(h.value.data.buffer, h.value.data.byteOffset).getUint32(4, true);
+  IN.set(h.value.data);
+  const size = IN_VIEW.getUint32(4, true);
   const p = k.recvmsg(qemu, sock, size);
   if (!p.ok) throw new Error(`recv ${p.errno}`);
-  const all = new Uint8Array(8 + size);
-  all.set(h.value.data);
-  all.set(p.value.data, 8);
+  IN.set(p.value.data, 8);
+  const all = IN.subarray(0, 8 + size);
   const d = decodeReply(name, all, 1, false);
   if (!d.ok) throw new Error(`${name}: errno ${'errno' in d ? d.errno : '?'}`);
 }

@@ -45,8 +45,17 @@ export function utf8Decode(b: Uint8Array): string {
   return s;
 }
 
+const CHAR = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+
 /** Bytes → byte string (one char per byte). */
 export function bytesToBstr(b: Uint8Array): string {
+  // Paths and names are short: concatenating one-char strings beats spreading a subarray into
+  // fromCharCode's arguments (perf, issue 3 §5). Long inputs keep the chunked spread.
+  if (b.length <= 256) {
+    let t = '';
+    for (let i = 0; i < b.length; i++) t += CHAR[b[i]!];
+    return t;
+  }
   let s = '';
   for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
   return s;

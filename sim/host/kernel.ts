@@ -130,11 +130,17 @@ export interface UtimeSpec {
 }
 
 const KEEP_ID = 0xffffffff;
+/** The cancel of a sleep that holds nothing (one shared function, not one per sleep). */
+const NOOP = (): void => {};
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Bytes in a syscall record: length and the first 64 bytes in hex. */
 function summarize(v: unknown): unknown {
   if (v instanceof Uint8Array) {
     let hex = '';
-    for (let i = 0; i < Math.min(v.length, 64); i++) hex += v[i]!.toString(16).padStart(2, '0');
+    const n = Math.min(v.length, 64);
+    for (let i = 0; i < n; i++) hex += HEX[v[i]!];
     return { bytes: v.length, hex };
   }
   return v;
@@ -454,9 +460,19 @@ export class Kernel {
     };
   }
 
+  /** Bytes as a syscall argument: summarized now when someone observes (so a blocked call reports
+   * the bytes it was given), else kept raw and summarized by emit() only if it is ever observed. */
+  private dataArg(data: Uint8Array): unknown {
+    return this.observers.length ? summarize(data) : data;
+  }
+
   private emit<T>(t: Process, syscall: string, args: Record<string, unknown>, r: SysResult<T>): void {
     const seq = this.seq++;
     if (this.observers.length === 0) return;
+    // write/pwrite/sendmsg/fsetxattr hand their bytes over raw and only an observed call pays for the
+    // hex summary (perf: no string per write when nobody watches; see dataArg).
+    if (args.data instanceof Uint8Array) args = { ...args, data: summarize(args.data) };
+    if (args.value instanceof Uint8Array) args = { ...args, value: summarize(args.value) };
     const rec: SyscallRecord = {
       seq, pid: t.pid, tid: t.tid, comm: t.comm, syscall, args,
       ok: r.ok,
@@ -503,7 +519,7 @@ export class Kernel {
   }
 
   /** A Blocked result whose resume() re-runs `retry` (and records the completion). */
-  private blocked<T>(t: Process, syscall: string, args: Record<string, unknown>, info: WaitInfo, retry: () => SysResult<T>, cancel: () => void = () => {}): Blocked<T> {
+  private blocked<T>(t: Process, syscall: string, args: Record<string, unknown>, info: WaitInfo, retry: () => SysResult<T>, cancel: () => void = NOOP): Blocked<T> {
     const b: Blocked<T> = {
       ok: false, errno: 'EAGAIN', blocked: info,
       resume: () => this.sys(t, syscall, { ...args, resumed: true }, retry, true),
@@ -1152,11 +1168,11 @@ export class Kernel {
   }
 
   write(t: Process, fd: number, data: Uint8Array): SysResult<number> {
-    return this.sys(t, 'write', { fd, data: summarize(data) }, () => this.doWrite(t, fd, data, undefined), true);
+    return this.sys(t, 'write', { fd, data: this.dataArg(data) }, () => this.doWrite(t, fd, data, undefined), true);
   }
 
   pwrite(t: Process, fd: number, data: Uint8Array, pos: number): SysResult<number> {
-    return this.sys(t, 'pwrite64', { fd, data: summarize(data), pos }, () => {
+    return this.sys(t, 'pwrite64', { fd, data: this.dataArg(data), pos }, () => {
       if (pos < 0) return err('EINVAL');
       const f = this.fdFile(t, fd);
       if (f && (f.pipe || f.socket)) return err('ESPIPE');
@@ -1834,14 +1850,14 @@ export class Kernel {
     return this.xattrSet(t, 'lsetxattr', path, name, value, flags, false);
   }
   fsetxattr(t: Process, fd: number, name: PathArg, value: Uint8Array, flags: number): SysResult<void> {
-    return this.sys(t, 'fsetxattr', { fd, name: bstrToText(toBstr(name)), value: summarize(value), flags }, () => {
+    return this.sys(t, 'fsetxattr', { fd, name: bstrToText(toBstr(name)), value: this.dataArg(value), flags }, () => {
       const f = this.fdFile(t, fd);
       if (!f || f.isPath || !f.loc) return err('EBADF');
       return this.doSetxattr(t, f.loc, name, value, flags);
     }, true);
   }
   private xattrSet(t: Process, sc: string, path: PathArg, name: PathArg, value: Uint8Array, flags: number, follow: boolean): SysResult<void> {
-    return this.sys(t, sc, { path: bstrToText(toBstr(path)), name: bstrToText(toBstr(name)), value: summarize(value), flags }, () => {
+    return this.sys(t, sc, { path: bstrToText(toBstr(path)), name: bstrToText(toBstr(name)), value: this.dataArg(value), flags }, () => {
       if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return err('EINVAL');
       const n = this.xattrName(name);
       if (!n.ok) return n;
@@ -2132,7 +2148,7 @@ export class Kernel {
    * 253: EINVAL). Returns the bytes queued. A peer that is gone: EPIPE. */
   sendmsg(t: Process, fd: number, data: Uint8Array, opts: { fds?: number[]; flags?: number } = {}): SysResult<number> {
     const fds = opts.fds ?? [];
-    const args = { fd, data: summarize(data), fds, flags: opts.flags ?? 0 };
+    const args = { fd, data: this.dataArg(data), fds, flags: opts.flags ?? 0 };
     return this.sys(t, 'sendmsg', args, () => {
       const sf = this.sockFile(t, fd);
       if (!sf.ok) return sf;
@@ -2159,7 +2175,7 @@ export class Kernel {
       if (peer.state === 'closed' || peer.rcvShutdown) return err('EPIPE');
       if (data.length > 0 && peer.room() === 0) {
         if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-        return this.blocked(t, sc, args, { on: 'send', what: `socket:[${s.id}]` }, attempt);
+        return this.blocked(t, sc, args, { on: 'send', what: s.label }, attempt);
       }
       const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
       for (const ff of files) ff.refs++; // in flight
@@ -2210,7 +2226,7 @@ export class Kernel {
       }
       if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok({ data: new Uint8Array(0), fds: [], msgFlags: 0 });
       if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-      return this.blocked(t, sc, args, { on: 'recv', what: `socket:[${s.id}]` }, attempt);
+      return this.blocked(t, sc, args, { on: 'recv', what: s.label }, attempt);
     };
     return attempt();
   }

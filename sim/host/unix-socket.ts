@@ -47,7 +47,10 @@ export class UnixSocket {
   /** `id`: per-kernel number (Kernel.nextObjectId), so socket:[N] is the same in every run. */
   constructor(id: number) {
     this.id = id;
+    this.label = `socket:[${id}]`;
   }
+  /** "socket:[N]", as /proc/PID/fd shows it (built once: every sleeping receive names it). */
+  readonly label: string;
 
   static pair(idA: number, idB: number): [UnixSocket, UnixSocket] {
     const a = new UnixSocket(idA);
@@ -87,6 +90,22 @@ export class UnixSocket {
         if (!peek) first.fds = null;
       }
       return { data: new Uint8Array(0), fds };
+    }
+    // The common read touches one segment (a request's header, then its payload): take its bytes
+    // without the parts list. Same rules as the general loop below.
+    const head = this.recvQueue[0];
+    if (head && !peek && (head.data.length - head.off >= len || this.recvQueue.length === 1)) {
+      const k = Math.min(head.data.length - head.off, len);
+      // A fully consumed segment is ours alone (enqueue copied it): hand out a view, not a copy.
+      const data = head.off === 0 && k === head.data.length ? head.data : head.data.slice(head.off, head.off + k);
+      head.off += k;
+      this.recvBytes -= k;
+      if (head.fds) {
+        fds = head.fds;
+        head.fds = null;
+      }
+      if (head.off >= head.data.length) this.recvQueue.shift();
+      return { data, fds };
     }
     let i = 0;
     while (got < len && i < this.recvQueue.length) {
