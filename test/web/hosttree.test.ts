@@ -79,6 +79,7 @@ describe('HostTree component', () => {
     expect(row('/srv/export/hello.txt')).toBe('-rw-r----- 1000:100 6 hello.txt virtfs-proxy-helper[2] fd 0');
     expect(row('/srv/export/esc')).toBe('lrwxrwxrwx 0:0 1 esc → /');
     expect(row('/srv/export/null')).toBe('crw-r--r-- 0:0 1,3 null') // umask 022 applies to mknod too;
+    expect(container.querySelector('[data-testid=unplaced-fds]')).toBeNull();
     expect(item('/etc').querySelector('.row [data-testid=open-fd]')!.textContent).toBe('virtfs-proxy-helper[2] fd 1');
     expect(item('/srv').querySelector(':scope > .row [data-testid=open-fd]')).toBeNull();
     // One Tab stop: only the focused item is in the tab order.

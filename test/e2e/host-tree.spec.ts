@@ -1,0 +1,64 @@
+// The host-files panel (web/lib/hosttree) and scenario files (web/lib/scenariofile), issue 5 §1, §7:
+// the export directory of walk/symlink-escape in the tree with its owner and mode, keyboard folding,
+// who has what open, then export the scenario, re-import it, and import a broken file.
+import { test, expect } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { waitForPlayground } from './support.ts';
+
+test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, broken import', async ({ page }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-scenario').click();
+  await page.getByTestId('scenario-run').click();
+  await expect(page.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
+
+  await page.getByTestId('show-host-tree').click();
+  const tree = page.getByTestId('host-tree').getByRole('tree', { name: 'Host files' });
+  const exp = tree.locator('[role=treeitem][data-path="/srv/export"]');
+  await expect(exp).toHaveAttribute('aria-expanded', 'true');
+  await expect(exp.locator(':scope > .row')).toContainText(/^\s*▾drwx\S+ 0:0 \d+ export\//);
+  await expect(tree.locator('[data-path="/srv/export/esc"] > .row')).toContainText('lrwxrwxrwx 0:0 1 esc → /');
+  // After the run no fid holds a file open; what stays open is the helper/QEMU socketpair of the
+  // launch plan (helper -f 24, QEMU sock_fd=25), comm cut to 15 characters as TASK_COMM_LEN does.
+  const also = page.getByTestId('unplaced-fds');
+  await expect(also).toContainText(/virtfs-proxy-he\[\d+\] fd 24 socket:\[\d+\]/);
+  await expect(also).toContainText(/qemu-system-x86\[\d+\] fd 25 socket:\[\d+\]/);
+
+  // Keyboard: focus the tree's single tab stop, walk down to /srv, fold it with ArrowLeft.
+  await tree.locator('[role=treeitem][tabindex="0"]').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Home');
+  const srv = tree.locator('[role=treeitem][data-path="/srv"]');
+  for (let i = 0; i < 20 && !(await srv.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  await expect(srv).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(srv).toHaveAttribute('aria-expanded', 'false');
+  await expect(exp).toHaveCount(0);
+  await page.keyboard.press('ArrowRight');
+  await expect(exp).toHaveCount(1);
+
+  // Export: the scenario as it runs, downloaded as JSON.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-export').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.scenario\.json$/);
+  const exported = await readFile((await download.path())!, 'utf8');
+  const json = JSON.parse(exported) as { title: string; qemu: string };
+
+  // Re-import it with a changed QEMU version: the playground takes the file's inputs.
+  json.title = 'Re-imported symlink escape';
+  await page.getByTestId('scenario-import').setInputFiles({ name: 'again.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(json, null, 2)) });
+  await expect(page.getByTestId('scenario-panel').locator('.toolbar strong')).toHaveText('Re-imported symlink escape');
+  await expect(page.getByTestId('scenario-import-error')).toHaveCount(0);
+  // A new session of the imported scenario: its script is pending again.
+  await page.getByRole('button', { name: 'Script', exact: true }).click();
+  await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'pending');
+
+  // A broken file: located error, the app keeps what it had.
+  await page.getByTestId('scenario-import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,\n  "title": 7\n}\n') });
+  const err = page.getByTestId('scenario-import-error');
+  await expect(err).toContainText('broken.json is not a valid scenario file');
+  await expect(err).toContainText('broken.json: scenario /title:');
+  await page.getByTestId('scenario-import').setInputFiles({ name: 'syntax.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,,\n}') });
+  await expect(err).toContainText('syntax.json: scenario 2:16: invalid JSON');
+  await expect(page.getByTestId('scenario-panel').locator('.toolbar strong')).toHaveText('Re-imported symlink escape');
+});
