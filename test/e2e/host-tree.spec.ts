@@ -30,7 +30,7 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await page.keyboard.press('End');
   await page.keyboard.press('Home');
   const srv = tree.locator('[role=treeitem][data-path="/srv"]');
-  for (let i = 0; i < 20 && !(await srv.evaluate((e) => e === document.activeElement)); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 20 && !(await srv.evaluate((e) => e.matches(':focus'))); i++) await page.keyboard.press('ArrowDown');
   await expect(srv).toBeFocused();
   await page.keyboard.press('ArrowLeft');
   await expect(srv).toHaveAttribute('aria-expanded', 'false');
