@@ -3,7 +3,7 @@
 // not (scenarios.md §3). Everything with the keyboard where the page offers it.
 import { readFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
-import { waitForPlayground } from './support.ts';
+import { axeViolations, waitForPlayground } from './support.ts';
 
 test('compare shows the matrix cells with different outcomes, each as the preset expects', async ({ page }) => {
   await page.goto('./');
@@ -30,6 +30,10 @@ test('compare shows the matrix cells with different outcomes, each as the preset
   await page.keyboard.press('Tab');
   await expect(cells.nth(1)).toBeFocused();
   await expect(cells.nth(1)).toHaveAttribute('aria-label', 'L-hard (QEMU 2.9): contained: no host data outside the export reached the guest; as expected');
+  // Verdict colours and the ✓/✗ lines pass axe-core in both themes.
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await axeViolations(page)).toEqual([]);
   // Back to the live run.
   await toggle.click();
   await expect(view).toHaveCount(0);
