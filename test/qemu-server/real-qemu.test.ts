@@ -56,7 +56,10 @@ function realTree(): string {
 
 function simKernel(): Kernel {
   const k = new Kernel();
-  loadTree(k, '/', [{ path: 'srv', type: 'dir', mode: 0o755, uid: 0, gid: 0 }, ...TREE.map((e) => ({ ...e, path: `srv/${e.path}`, atime: { sec: T, nsec: 0 }, mtime: { sec: T, nsec: 0 } }))]);
+  // /dev/null for libvirtd's stdio, which QEMU inherits: an unopened fid's fs.fd is 0 (g_new0), so
+  // Tfsync on it fsyncs QEMU's fd 0 — a pipe under the qtest shim, /dev/null here: both EINVAL.
+  loadTree(k, '/', [{ path: 'dev', type: 'dir', mode: 0o755, uid: 0, gid: 0 }, { path: 'dev/null', type: 'chardev', mode: 0o666, uid: 0, gid: 0, rdev_major: 1, rdev_minor: 3 },
+    { path: 'srv', type: 'dir', mode: 0o755, uid: 0, gid: 0 }, ...TREE.map((e) => ({ ...e, path: `srv/${e.path}`, atime: { sec: T, nsec: 0 }, mtime: { sec: T, nsec: 0 } }))]);
   return k;
 }
 

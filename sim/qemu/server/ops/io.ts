@@ -9,6 +9,9 @@ import { type Reply, lerror, E } from '../reply.ts';
 import { bstrToWire } from '../names.ts';
 import { encodeUtf8 } from '../../../p9/utf8.ts';
 
+/** alloc_fid's g_new0: fs.fd = 0 until the fid is opened. */
+export const UNOPENED = { fd: 0 } as const;
+
 /** Rread header: size[4] type[1] tag[2] count[4]; the guest's buffer is msize bytes. */
 const RREAD_HDR = 11;
 
@@ -125,8 +128,9 @@ export function* v9fsReaddir(s: V9fsState, m: P9MessageOf<'Treaddir'>): Co<Reply
 export function* v9fsFsync(s: V9fsState, m: P9MessageOf<'Tfsync'>): Co<Reply> {
   const f = s.fids.get(m.fid);
   if (!f) return lerror(E.ENOENT);
-  if (!f.fs) return lerror(E.EBADF);
-  const r = yield* s.driver.fsync(f.fs, f.type === 'dir', m.datasync !== 0);
+  // A fid that was never opened still has the zeroed V9fsFidOpenState of alloc_fid (g_new0): QEMU
+  // fsyncs its own fd 0 (observed on the real 7.2.22: EINVAL, fd 0 being a pipe there).
+  const r = yield* s.driver.fsync(f.fs ?? UNOPENED, f.type === 'dir', m.datasync !== 0);
   if (!r.ok) return lerror(r.errno);
   return { kind: 'Rfsync' };
 }

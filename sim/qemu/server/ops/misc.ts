@@ -7,6 +7,7 @@ import type { Co } from '../coroutine.ts';
 import { type Reply, lerror, E } from '../reply.ts';
 import { P9_IOHDRSZ } from '../qid.ts';
 import { bstrToWire } from '../names.ts';
+import { UNOPENED } from './io.ts';
 
 export function* v9fsStatfs(s: V9fsState, m: P9MessageOf<'Tstatfs'>): Co<Reply> {
   const f = s.fids.get(m.fid);
@@ -48,8 +49,8 @@ export function* v9fsLock(s: V9fsState, m: P9MessageOf<'Tlock'>): Co<Reply> {
   if (m.flags & ~P9_LOCK_FLAGS.BLOCK) return lerror(E.EINVAL);
   const f = s.fids.get(m.fid);
   if (!f) return lerror(E.ENOENT);
-  if (!f.fs) return lerror(E.EBADF);
-  const st = yield* s.driver.fstat(f.fs, f.type === 'dir');
+  // An unopened fid fstats QEMU's fd 0 (zeroed open state, see ops/io.ts UNOPENED).
+  const st = yield* s.driver.fstat(f.fs ?? UNOPENED, f.type === 'dir');
   if (!st.ok) return lerror(st.errno);
   return { kind: 'Rlock', status: P9_LOCK_STATUS.SUCCESS };
 }
@@ -57,8 +58,7 @@ export function* v9fsLock(s: V9fsState, m: P9MessageOf<'Tlock'>): Co<Reply> {
 export function* v9fsGetlock(s: V9fsState, m: P9MessageOf<'Tgetlock'>): Co<Reply> {
   const f = s.fids.get(m.fid);
   if (!f) return lerror(E.ENOENT);
-  if (!f.fs) return lerror(E.EBADF);
-  const st = yield* s.driver.fstat(f.fs, f.type === 'dir');
+  const st = yield* s.driver.fstat(f.fs ?? UNOPENED, f.type === 'dir');
   if (!st.ok) return lerror(st.errno);
   return { kind: 'Rgetlock', type: P9_LOCK_TYPE.UNLCK, start: m.start, length: m.length, proc_id: m.proc_id, client_id: m.client_id };
 }
