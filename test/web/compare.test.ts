@@ -2,7 +2,7 @@
 // through sim/scenario checkCell, with a verdict from the guest's output and the expectation check.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compareCells, excerpt, hostSecrets, verdictOf, EXCERPT_CHARS, type CompareLine } from '../../web/lib/compare/compareCells.ts';
+import { compareCells, excerpt, hostChanges, hostSecrets, verdictOf, EXCERPT_CHARS, type CompareLine } from '../../web/lib/compare/compareCells.ts';
 import { parseScenario } from '../../sim/scenario/index.ts';
 
 const preset = (f: string) => readFileSync(new URL(`../../public/presets/${f}.json`, import.meta.url), 'utf8');
@@ -26,6 +26,20 @@ describe('compareCells', () => {
     // Host checks of the P cells: the guest-made link exists, root-owned.
     expect(cells[4]!.host).toEqual([{ path: '/srv/export/esc', problems: [] }]);
     expect(r.comparison.description).toMatch(/naive local driver follows the link/);
+  });
+
+  it('changes outside the export are escapes too: chmod, truncate and hard link through a guest-made link (L-naive only)', () => {
+    const verdicts = (f: string) => {
+      const r = compareCells(preset(f));
+      if (!r.ok) throw new Error(r.message);
+      return r.comparison.cells.map((c) => [c.verdict.text, c.problems.length]);
+    };
+    const contained = ['contained: the host outside the export was neither read nor changed', 0];
+    expect(verdicts('setattr--chmod-through-symlink')).toEqual([['escaped: host /etc/shadow mode 0640 → 0666', 0], contained, contained]);
+    expect(verdicts('setattr--truncate-through-symlink')).toEqual([['escaped: host /etc/shadow size 36 → 0', 0], contained, contained]);
+    expect(verdicts('link--hardlink-escaped-file')).toEqual([['escaped: host /etc/shadow nlink 1 → 2', 0], contained, contained]);
+    // The cron file the guest tried to drop through a dangling link is in no cell (scenarios.md).
+    expect(verdicts('create--through-dangling-symlink')).toEqual([contained, contained, contained]);
   });
 
   it('a refused launch is a refused verdict with the refusal text, and no lines', () => {
@@ -68,6 +82,19 @@ describe('verdict and excerpts', () => {
     expect(verdictOf(null, [line('host', 'HOST-SECRET')], secrets).kind).toBe('contained');
     expect(verdictOf(null, [line('guest', 'xx HOST-SECRET xx')], secrets)).toEqual({ kind: 'escaped', text: 'escaped: host /srv/secret.txt read', paths: ['/srv/secret.txt'] });
     expect(verdictOf('libvirt said no\nmore', [], secrets)).toEqual({ kind: 'refused', text: 'refused: libvirt said no' });
+  });
+  it('host changes: created, removed, mode/owner/size, a file written in place, links retargeted', () => {
+    const n = (type: string, o: Record<string, unknown> = {}) => ({ path: '', type, mode: 0o644, uid: 0, gid: 0, size: 3, nlink: 1, ino: 1, dev: 1, atime: { sec: 0, nsec: 0 }, mtime: { sec: 1, nsec: 0 }, ctime: { sec: 0, nsec: 0 }, ...o }) as never;
+    const before = new Map([['/a', n('file')], ['/b', n('file')], ['/c', n('symlink', { target: '/x' })], ['/gone', n('dir')]]);
+    const after = new Map([['/a', n('file', { mode: 0o666, uid: 5, atime: { sec: 9, nsec: 0 } })], ['/b', n('file', { mtime: { sec: 2, nsec: 0 } })], ['/c', n('symlink', { target: '/y' })], ['/new', n('file')]]);
+    expect(hostChanges(before, after)).toEqual([
+      { path: '/a', what: 'mode 0644 → 0666, owner 0:0 → 5:0' },
+      { path: '/b', what: 'written' },
+      { path: '/c', what: 'target /x → /y' },
+      { path: '/new', what: 'created (file)' },
+      { path: '/gone', what: 'removed' },
+    ]);
+    expect(hostChanges(before, before)).toEqual([]);
   });
   it('long output is cut with a count of what was left out', () => {
     expect(excerpt('abc')).toBe('abc');

@@ -3,7 +3,8 @@
 // side by side: each script line's exit status and a short stdout/stderr, the host checks of the
 // cell, a verdict (did host data outside the export reach the guest?) and the expectation check.
 // Runs in the simulation worker (web/lib/sim/handle.ts); plain structured-cloneable data out.
-import { parseScenario, checkCell, checkHost, ScenarioError, type MatrixCell, type Scenario, type TreeEntry } from '../../../sim/scenario/index.ts';
+import { parseScenario, checkCell, checkHost, applyCell, ScenarioRun, ScenarioError, type MatrixCell, type Scenario, type TreeEntry } from '../../../sim/scenario/index.ts';
+import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
 
 /** Longest stdout/stderr excerpt shown per line; the full text is one click away in the scenario tab. */
 export const EXCERPT_CHARS = 160;
@@ -22,7 +23,7 @@ export interface CompareLine {
 export interface CompareHostCheck { path: string; problems: string[] }
 
 export type CompareVerdict =
-  /** A host file outside the export showed up in the guest's output (its path named). */
+  /** A host file outside the export showed up in the guest's output, or was changed (paths named). */
   | { kind: 'escaped'; text: string; paths: string[] }
   | { kind: 'contained'; text: string }
   /** libvirt or QEMU refused the domain: nothing ran in the guest. */
@@ -37,6 +38,8 @@ export interface CompareCell {
   error: string | null;
   lines: CompareLine[];
   host: CompareHostCheck[];
+  /** What changed on the host outside the export during the run, e.g. "/etc/shadow mode 0640 → 0666". */
+  hostChanges: string[];
   verdict: CompareVerdict;
   /** checkCell's mismatches against the preset's expectation (empty: ✓). */
   problems: string[];
@@ -73,17 +76,62 @@ export function hostSecrets(s: Scenario): { path: string; needle: string }[] {
   return out;
 }
 
-/** The verdict of one cell from the guest's own output (host-actor lines excluded: the host may read its files). */
-export function verdictOf(error: string | null, lines: readonly CompareLine[], secrets: readonly { path: string; needle: string }[]): CompareVerdict {
+/**
+ * The verdict of one cell: host data outside the export in the guest's own output (host-actor lines
+ * excluded: the host may read its files), or host objects outside the export changed by the run.
+ */
+export function verdictOf(error: string | null, lines: readonly CompareLine[], secrets: readonly { path: string; needle: string }[], changes: readonly { path: string; what: string }[] = []): CompareVerdict {
   if (error !== null) return { kind: 'refused', text: `refused: ${error.split('\n')[0]}` };
   const seen = secrets.filter((sec) => lines.some((l) => l.actor === 'guest' && l.stdout.includes(sec.needle)));
-  if (seen.length > 0) return { kind: 'escaped', text: `escaped: host ${seen.map((s) => s.path).join(', ')} read`, paths: seen.map((s) => s.path) };
-  // Only reads are judged here: a write through a link shows in the cell's host checks instead.
-  return { kind: 'contained', text: 'contained: no host data outside the export reached the guest' };
+  const parts = [...(seen.length > 0 ? [`host ${seen.map((s) => s.path).join(', ')} read`] : []), ...changes.map((c) => `host ${c.path} ${c.what}`)];
+  const paths = [...new Set([...seen.map((s) => s.path), ...changes.map((c) => c.path)])];
+  if (parts.length > 0) return { kind: 'escaped', text: `escaped: ${parts.join('; ')}`, paths };
+  return { kind: 'contained', text: 'contained: the host outside the export was neither read nor changed' };
+}
+
+/** The host outside the export, by absolute path: what a change there would show in (atime excluded: reads set it). */
+function hostOutside(run: ScenarioRun, exportDir: string): Map<string, TreeNode> {
+  const m = new Map<string, TreeNode>();
+  for (const n of dumpTree(run.host, '/', { maxEntries: 20000 })) {
+    const path = `/${n.path}`;
+    if (n.path !== '' && !under(path, exportDir)) m.set(path, n);
+  }
+  return m;
+}
+
+const oct = (n: number) => `0${n.toString(8)}`;
+
+/**
+ * What changed outside the export between two dumps. ASSUMPTION: a preset's host-actor lines change
+ * only the export (true of every shipped preset: the racers' mv/ln and `echo x >` all work in
+ * /srv/export), so a change outside it was made through QEMU or the helper on the guest's behalf.
+ */
+export function hostChanges(before: Map<string, TreeNode>, after: Map<string, TreeNode>): { path: string; what: string }[] {
+  const out: { path: string; what: string }[] = [];
+  for (const [path, a] of after) {
+    const b = before.get(path);
+    if (!b) { out.push({ path, what: `created (${a.type})` }); continue; }
+    const d: string[] = [];
+    if (a.type !== b.type) d.push(`type ${b.type} → ${a.type}`);
+    if (a.mode !== b.mode) d.push(`mode ${oct(b.mode)} → ${oct(a.mode)}`);
+    if (a.uid !== b.uid || a.gid !== b.gid) d.push(`owner ${b.uid}:${b.gid} → ${a.uid}:${a.gid}`);
+    if (a.size !== b.size) d.push(`size ${b.size} → ${a.size}`);
+    else if (a.type === 'file' && (a.mtime.sec !== b.mtime.sec || a.mtime.nsec !== b.mtime.nsec)) d.push('written');
+    if (a.nlink !== b.nlink && a.type !== 'dir') d.push(`nlink ${b.nlink} → ${a.nlink}`);
+    if (a.target !== b.target) d.push(`target ${b.target} → ${a.target}`);
+    if (d.length) out.push({ path, what: d.join(', ') });
+  }
+  for (const path of before.keys()) if (!after.has(path)) out.push({ path, what: 'removed' });
+  return out;
 }
 
 function compareCell(s: Scenario, cell: MatrixCell, secrets: { path: string; needle: string }[]): CompareCell {
+  // The host before the script: a second run, constructed but not stepped (runs are deterministic,
+  // so it is the state checkCell's run started its script from, launch included).
+  const fresh = new ScenarioRun(applyCell(s, cell));
+  const before = fresh.ok ? hostOutside(fresh, s.host.export) : new Map<string, TreeNode>();
   const { run, outcome, problems } = checkCell(s, cell);
+  const changes = outcome.ok ? hostChanges(before, hostOutside(run, s.host.export)) : [];
   const error = outcome.ok ? null : outcome.error.message;
   const lines: CompareLine[] = outcome.ok
     ? outcome.results.map((r) => ({ index: r.index, actor: r.actor, command: r.command, exit: r.exit, blocked: r.blocked ?? null, stdout: excerpt(r.stdout), stderr: excerpt(r.stderr) }))
@@ -94,7 +142,7 @@ function compareCell(s: Scenario, cell: MatrixCell, secrets: { path: string; nee
   const full = outcome.ok ? outcome.results.map((r) => ({ ...r, blocked: r.blocked ?? null })) : [];
   return {
     label: cell.label, driver: cell.driver, qemu: cell.qemu, note: cell.note ?? null, error, lines, host,
-    verdict: verdictOf(error, full, secrets), problems,
+    hostChanges: changes.map((c) => `${c.path} ${c.what}`), verdict: verdictOf(error, full, secrets, changes), problems,
   };
 }
 
