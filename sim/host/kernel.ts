@@ -130,6 +130,8 @@ export interface UtimeSpec {
 }
 
 const KEEP_ID = 0xffffffff;
+/** read(2) on a socket is recvmsg without control data: its bytes. */
+const recvData = (v: RecvResult): Uint8Array => v.data;
 /** The cancel of a sleep that holds nothing (one shared function, not one per sleep). */
 const NOOP = (): void => {};
 
@@ -1134,7 +1136,7 @@ export class Kernel {
     if (!f || !f.canRead()) return err('EBADF');
     if (len < 0) return err('EINVAL');
     if (f.socket) {
-      return this.mapResult(this.doRecv(t, f, len, 0, 0, { fd, len }, false, 'read'), (v) => v.data);
+      return this.mapResult(this.doRecv(t, f, len, 0, 0, { fd, len }, false, 'read'), recvData);
     }
     if (f.pipe) return this.pipeRead(t, f, len, { fd, len });
     const loc = f.loc!;
@@ -2208,14 +2210,15 @@ export class Kernel {
         const out: number[] = [];
         let msgFlags = 0;
         if (!(flags & MSG_PEEK)) {
-          fds.forEach((ff, i) => {
+          for (let i = 0; i < fds.length; i++) {
+            const ff = fds[i]!;
             if (i < maxFds) {
               const n = t.files.install(ff, cloexec);
               if (n >= 0) out.push(n);
               else msgFlags |= MSG_CTRUNC;
             } else msgFlags |= MSG_CTRUNC;
             this.putFile(ff); // the in-flight reference
-          });
+          }
         }
         return ok({ data, fds: out, msgFlags });
       }

@@ -70,6 +70,21 @@ export type DecodedReply =
   | { shape: 'framed'; ok: true; type: number; bytes: Uint8Array; spans: FieldSpan[] }
   | { shape: 'framed'; ok: true; type: number; generation: bigint; spans: FieldSpan[] };
 
+// QEMU decodes every reply from the same in-buffer (in_iovec, §2.3): keep one DataView for it
+// instead of one per reply (perf, issue 3 §5). The view may reach past the reply; WireReader bounds
+// every read by `end`, so that is never observable.
+let lastBuf: ArrayBufferLike | undefined;
+let lastOff = -1;
+let lastView: DataView | undefined;
+function viewOf(bytes: Uint8Array): DataView {
+  if (bytes.buffer !== lastBuf || bytes.byteOffset !== lastOff) {
+    lastBuf = bytes.buffer;
+    lastOff = bytes.byteOffset;
+    lastView = new DataView(bytes.buffer, bytes.byteOffset);
+  }
+  return lastView!;
+}
+
 /**
  * Decodes the reply to `request` the way QEMU's client reads it (§7.2), minus its asserts: an fd reply is
  * the 4-byte word; a framed reply is decoded by the *request* type. `sizeArg` is the request's `size`
@@ -80,7 +95,7 @@ export function decodeReply(request: RequestName, bytes: Uint8Array, sizeArg = 1
   const spec = REQUESTS[request];
   const tname = REPLY_NAMES[request];
   if (spec.reply === 'fd') {
-    const r = new WireReader(bytes, 0, bytes.length, spec.code, tname, trackSpans);
+    const r = new WireReader(bytes, 0, bytes.length, spec.code, tname, trackSpans, viewOf(bytes));
     const word = r.u32('data') | 0;
     return word === V9FS_FD_VALID
       ? { shape: 'fd', ok: true, word, spans: r.spans }
@@ -91,7 +106,7 @@ export function decodeReply(request: RequestName, bytes: Uint8Array, sizeArg = 1
   if (bytes.length < end) {
     throw new ProxyDecodeError({ request: spec.code, requestName: tname, field: 'payload', offset: PROXY_HDR_SZ, need: h.size, have: bytes.length - PROXY_HDR_SZ });
   }
-  const r = new WireReader(bytes, 0, end, spec.code, tname, trackSpans);
+  const r = new WireReader(bytes, 0, end, spec.code, tname, trackSpans, viewOf(bytes));
   const type = r.u32('header.type');
   r.u32('header.size');
   if (type === T_ERROR) {
