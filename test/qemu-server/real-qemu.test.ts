@@ -203,6 +203,9 @@ const reqArb: fc.Arbitrary<Req> = fc.oneof(
   fc.record({ kind: fc.constant('Tfsync' as const), fid: fc.constantFrom(1, 2), datasync: fc.constantFrom(0, 1) }),
   fc.record({ kind: fc.constant('Twrite' as const), fid: fc.constantFrom(1, 2, 3), offset: fc.constantFrom(0n, 2n), data: fc.constant(new TextEncoder().encode('w!')) }),
   fc.record({ kind: fc.constant('Tremove' as const), fid: fc.constantFrom(1, 2, 3) }),
+  fc.record({ kind: fc.constant('Tlock' as const), fid: fc.constantFrom(0, 1, 2), type: fc.constantFrom(0, 1, 2), flags: fc.constantFrom(0, 1, 2), start: fc.constant(0n), length: fc.constant(0n), proc_id: fc.constant(1), client_id: fc.constant('c') }),
+  fc.record({ kind: fc.constant('Tgetlock' as const), fid: fc.constantFrom(0, 1, 2), type: fc.constantFrom(0, 1), start: fc.constant(5n), length: fc.constant(7n), proc_id: fc.constant(9), client_id: fc.constant('id') }),
+  fc.record({ kind: fc.constant('Trename' as const), fid: fc.constantFrom(1, 2, 3), dfid: fc.constantFrom(0, 1, 0xffffffff), name: fc.constantFrom(...NAMES) }),
 );
 
 const run = haveReal(REAL.qemu) && haveReal(REAL.helper) && (isRoot() || inCI);
