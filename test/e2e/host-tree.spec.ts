@@ -38,6 +38,22 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await page.keyboard.press('ArrowRight');
   await expect(exp).toHaveCount(1);
 
+  // Edit the host as root: write a file, see it in the tree; a refused mkdir keeps the path typed
+  // and shows the errno; delete it again.
+  await page.getByTestId('host-edit-path').fill('/srv/export/notes.txt');
+  await page.getByTestId('host-edit-content').fill('hi\n');
+  await page.getByTestId('host-edit-write').click();
+  await expect(page.getByTestId('host-edit-message')).toHaveText('wrote /srv/export/notes.txt');
+  const notes = tree.locator('[data-path="/srv/export/notes.txt"] > .row');
+  await expect(notes).toContainText('-rw-r--r-- 0:0 3 notes.txt');
+  await page.getByTestId('host-edit-mkdir').click();
+  await expect(page.getByTestId('host-edit-message')).toHaveText('mkdir /srv/export/notes.txt: mkdir: EEXIST (File exists)');
+  await expect(page.getByTestId('host-edit-path')).toHaveValue('/srv/export/notes.txt');
+  await expect(page.getByTestId('host-edit-content')).toHaveValue('hi\n');
+  await page.getByTestId('host-edit-delete').click();
+  await expect(page.getByTestId('host-edit-message')).toHaveText('deleted /srv/export/notes.txt');
+  await expect(notes).toHaveCount(0);
+
   // Export: the scenario as it runs, downloaded as JSON.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-export').click()]);
   expect(download.suggestedFilename()).toMatch(/\.scenario\.json$/);

@@ -24,13 +24,15 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
       case 'scenario-run':
       case 'scenario-restart':
       case 'guest-exec':
-      case 'guest-upload': {
+      case 'guest-upload':
+      case 'host-edit': {
         const s = await import('./scenarioSession.ts');
         // The shipped WASI programs for /guests, fetched by the worker on the first open (web/lib/wasi).
         const guests = req.kind === 'scenario-open' && req.guests ? await (await import('../wasi/shippedGuests.ts')).fetchShippedGuests(req.guests) : [];
         const result = req.kind === 'scenario-open' ? s.openScenario(req.presetJson, req.inputs, guests, req.uploads)
           : req.kind === 'guest-exec' ? s.guestExec(req.session, req.line)
           : req.kind === 'guest-upload' ? s.guestUpload(req.session, req.name, req.bytes)
+          : req.kind === 'host-edit' ? s.hostEdit(req.session, req.edit)
           : req.kind === 'scenario-step' ? s.stepScenario(req.session)
           : req.kind === 'scenario-run' ? s.runScenarioToEnd(req.session)
           : s.restartScenario(req.session);

@@ -6,6 +6,7 @@ import type { LaunchTraceResult } from './launchTrace.ts';
 import type { ScenarioReply } from './scenarioSession.ts';
 import type { CompareReply } from '../compare/compareCells.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
+import type { HostEdit } from '../hosttree/hostEdit.ts';
 
 export type SimRequest =
   | { id: number; kind: 'plan'; xml: string; opts: PlanOptions }
@@ -15,6 +16,8 @@ export type SimRequest =
   | { id: number; kind: 'guest-upload'; session: number; name: string; bytes: Uint8Array }
   | { id: number; kind: 'scenario-step' | 'scenario-run' | 'scenario-restart'; session: number }
   | { id: number; kind: 'guest-exec'; session: number; line: string }
+  /** An edit of the host's files as root (web/lib/hosttree/hostEdit.ts), kept for restarts. */
+  | { id: number; kind: 'host-edit'; session: number; edit: HostEdit }
   /** Compare mode: every matrix cell of the preset (web/lib/compare). */
   | { id: number; kind: 'compare'; presetJson: string };
 

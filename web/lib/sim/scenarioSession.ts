@@ -11,6 +11,7 @@ import type { PlaygroundInputs } from '../state/inputs.ts';
 import type { TreeEntry } from '../../../sim/scenario/types.ts';
 import { loadTree } from '../../../sim/scenario/tree.ts';
 import { addUpload, checkUpload, uploadEntry, withGuestUploads } from '../wasi/upload.ts';
+import { applyHostEdit, type HostEdit } from '../hosttree/hostEdit.ts';
 
 export interface ScenarioSnapshot {
   session: number;
@@ -35,7 +36,8 @@ export interface ScenarioSnapshot {
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
 
 /** base: the scenario as opened; uploads: the user's programs (web/lib/wasi), part of every replay's guest tree. */
-let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal']; base: Scenario; uploads: TreeEntry[] } | null = null;
+/** hostEdits: the host-tree panel's edits that succeeded, in order, re-applied after a restart's launch. */
+let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal']; base: Scenario; uploads: TreeEntry[]; hostEdits: HostEdit[] } | null = null;
 let nextSession = 1;
 
 function snapshot(): ScenarioSnapshot {
@@ -68,7 +70,7 @@ export function openScenario(presetJson: string, inputs: PlaygroundInputs, guest
   }
   const uploads = uploaded.flatMap((u) => { const c = checkUpload(u.name, u.bytes); return c.ok ? [uploadEntry(c.name, u.bytes)] : []; });
   const run = new ScenarioRun(withGuestUploads(scenario, uploads), { guestPrograms });
-  current = { id: nextSession++, run, shell: null, terminal: [], base: scenario, uploads };
+  current = { id: nextSession++, run, shell: null, terminal: [], base: scenario, uploads, hostEdits: [] };
   return { ok: true, snapshot: snapshot() };
 }
 
@@ -82,8 +84,12 @@ export const stepScenario = (session: number): ScenarioReply => withSession(sess
 export const runScenarioToEnd = (session: number): ScenarioReply => withSession(session, (c) => { c.run.runAll(); });
 export const restartScenario = (session: number): ScenarioReply => {
   if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
-  const { base, uploads, run } = current;
-  current = { id: nextSession++, run: new ScenarioRun(withGuestUploads(base, uploads), run.options), shell: null, terminal: [], base, uploads };
+  const { base, uploads, run, hostEdits } = current;
+  const next = new ScenarioRun(withGuestUploads(base, uploads), run.options);
+  // The edits land after the launch, before the first script line, in the order they were made:
+  // the same for every restart (an edit that fails now, e.g. its directory is gone, is left out).
+  for (const e of hostEdits) applyHostEdit(next.host, e);
+  current = { id: nextSession++, run: next, shell: null, terminal: [], base, uploads, hostEdits };
   return { ok: true, snapshot: snapshot() };
 };
 
@@ -115,5 +121,15 @@ export function guestUpload(session: number, name: string, bytes: Uint8Array): S
   const entry = uploadEntry(check.name, bytes);
   loadTree(guest.kernel, guest.kernel.init, [entry]);
   current.uploads = addUpload(current.uploads, entry);
+  return { ok: true, snapshot: snapshot() };
+}
+
+/** An edit of the host's files from the host-tree panel, as the host's root (hostEdit.ts); kept for restarts. */
+export function hostEdit(session: number, edit: HostEdit): ScenarioReply {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  const r = applyHostEdit(current.run.host, edit);
+  if (!r.ok) return { ok: false, message: r.message };
+  current.hostEdits = [...current.hostEdits, edit];
+  current.run.lab?.runOthers();
   return { ok: true, snapshot: snapshot() };
 }

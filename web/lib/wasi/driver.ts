@@ -10,7 +10,7 @@ import type { SimReply, SimRequest } from '../sim/protocol.ts';
 import type { ScenarioSnapshot } from '../sim/scenarioSession.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-export type ScenarioCmd = Extract<WithoutId<SimRequest>, { kind: 'scenario-open' | 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-upload' }>;
+export type ScenarioCmd = Extract<WithoutId<SimRequest>, { kind: 'scenario-open' | 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-upload' | 'host-edit' }>;
 
 /** The default wall-time budget of one request, ms: the fuel limit stops a loop in ≈ 1 s. */
 export const WALL_BUDGET_MS = 5000;
@@ -104,7 +104,7 @@ export class ScenarioDriver {
     if (cmd.kind === 'scenario-restart') {
       // A restart is a fresh run of the opened scenario with its uploads: only those matter before it.
       const open = this.#journal.find((c) => c.kind === 'scenario-open');
-      this.#journal = [...(open ? [open] : []), ...this.#journal.filter((c) => c.kind === 'guest-upload'), cmd];
+      this.#journal = [...(open ? [open] : []), ...this.#journal.filter((c) => c.kind === 'guest-upload' || c.kind === 'host-edit'), cmd];
       this.#stoppedLines = [];
       return;
     }
