@@ -291,7 +291,12 @@ export class VirtfsProxyHelper {
     let r = this.pendingRead!;
     this.pendingRead = undefined;
     for (;;) {
-      if (!r.ok && r.blocked !== undefined) r = yield* wait(r);
+      // wait(), inlined: this sleep happens once per request, so no extra generator for it.
+      while (!r.ok && r.blocked !== undefined) {
+        const b = r;
+        yield b.blocked;
+        r = b.resume();
+      }
       if (!r.ok) {
         if (r.errno !== 'EINTR') return -ERRNO[r.errno];
       } else {

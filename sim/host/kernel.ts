@@ -1119,7 +1119,8 @@ export class Kernel {
   // ------------------------------------------------------------------ read / write
 
   read(t: Process, fd: number, len: number): SysResult<Uint8Array> {
-    return this.sys(t, 'read', { fd, len }, () => this.doRead(t, fd, len, undefined), false);
+    const args = { fd, len };
+    return this.sys(t, 'read', args, () => this.doRead(t, fd, len, undefined, args), false);
   }
 
   pread(t: Process, fd: number, len: number, pos: number): SysResult<Uint8Array> {
@@ -1131,14 +1132,14 @@ export class Kernel {
     });
   }
 
-  private doRead(t: Process, fd: number, len: number, at: number | undefined): SysResult<Uint8Array> {
+  private doRead(t: Process, fd: number, len: number, at: number | undefined, args: Record<string, unknown> = { fd, len }): SysResult<Uint8Array> {
     const f = this.fdFile(t, fd);
     if (!f || !f.canRead()) return err('EBADF');
     if (len < 0) return err('EINVAL');
     if (f.socket) {
-      return this.mapResult(this.doRecv(t, f, len, 0, 0, { fd, len }, false, 'read'), recvData);
+      return this.mapResult(this.doRecv(t, f, len, 0, 0, args, false, 'read'), recvData);
     }
-    if (f.pipe) return this.pipeRead(t, f, len, { fd, len });
+    if (f.pipe) return this.pipeRead(t, f, len, args);
     const loc = f.loc!;
     const a = loc.inode.getattr();
     if (isDir(a.mode)) return err('EISDIR');
