@@ -50,6 +50,20 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await expect(page.getByTestId('host-edit-message')).toHaveText('mkdir /srv/export/notes.txt: mkdir: EEXIST (File exists)');
   await expect(page.getByTestId('host-edit-path')).toHaveValue('/srv/export/notes.txt');
   await expect(page.getByTestId('host-edit-content')).toHaveValue('hi\n');
+  // Load it back and download it: the bytes written.
+  await page.getByTestId('host-edit-content').fill('');
+  await page.getByTestId('host-edit-load').click();
+  await expect(page.getByTestId('host-edit-content')).toHaveValue('hi\n');
+  const [fileDl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('host-edit-download').click()]);
+  expect(fileDl.suggestedFilename()).toBe('notes.txt');
+  expect(await readFile((await fileDl.path())!, 'utf8')).toBe('hi\n');
+  // Upload from disk: written next to the path, under its own name.
+  await page.getByTestId('host-edit-upload').setInputFiles({ name: 'up.bin', mimeType: 'application/octet-stream', buffer: Buffer.from([0, 1, 2, 255]) });
+  await expect(page.getByTestId('host-edit-message')).toHaveText('uploaded /srv/export/up.bin (4 bytes)');
+  await expect(tree.locator('[data-path="/srv/export/up.bin"] > .row')).toContainText('-rw-r--r-- 0:0 4 up.bin');
+  await page.getByTestId('host-edit-delete').click();
+  await expect(page.getByTestId('host-edit-message')).toHaveText('deleted /srv/export/up.bin');
+  await page.getByTestId('host-edit-path').fill('/srv/export/notes.txt');
   await page.getByTestId('host-edit-delete').click();
   await expect(page.getByTestId('host-edit-message')).toHaveText('deleted /srv/export/notes.txt');
   await expect(notes).toHaveCount(0);

@@ -3,8 +3,8 @@
 // the kernel's errno, kept across a restart (a deterministic replay).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { applyHostEdit } from '../../web/lib/hosttree/hostEdit.ts';
-import { hostEdit, openScenario, restartScenario } from '../../web/lib/sim/scenarioSession.ts';
+import { applyHostEdit, readHostFile } from '../../web/lib/hosttree/hostEdit.ts';
+import { hostEdit, hostRead, openScenario, restartScenario } from '../../web/lib/sim/scenarioSession.ts';
 import { presetInputs } from '../../web/lib/presets/presets.ts';
 import { Kernel, unwrap } from '../../sim/host/index.ts';
 
@@ -27,6 +27,10 @@ describe('applyHostEdit', () => {
     expect(applyHostEdit(k, { op: 'delete', path: '/srv/d/f' })).toEqual({ ok: true });
     expect(applyHostEdit(k, { op: 'delete', path: '/srv/d' })).toEqual({ ok: true });
     expect(k.lstat(k.init, '/srv/d')).toMatchObject({ ok: false, errno: 'ENOENT' });
+    expect(readHostFile(k, '/srv/d')).toEqual({ ok: false, message: 'read /srv/d: open: ENOENT (No such file or directory)' });
+    const big = new Uint8Array(200_000).map((_, i) => i & 0xff);
+    expect(applyHostEdit(k, { op: 'write', path: '/srv/big', content: big })).toEqual({ ok: true });
+    expect(readHostFile(k, '/srv/big')).toEqual({ ok: true, bytes: big });
   });
 });
 
@@ -45,6 +49,7 @@ describe('host edits in a scenario session', () => {
     if (!again.ok) throw new Error(again.message);
     expect(again.snapshot.results.every((x) => x === null)).toBe(true);
     expect(again.snapshot.host.find((n) => n.path === 'srv/export/notes.txt')).toMatchObject({ size: 3 });
+    expect(hostRead(again.snapshot.session, '/srv/export/notes.txt')).toEqual({ ok: true, bytes: enc('hi\n') });
     // Deterministic: a second restart gives the same host and trace.
     const third = restartScenario(again.snapshot.session);
     expect(third.ok && third.snapshot.host).toEqual(again.snapshot.host);

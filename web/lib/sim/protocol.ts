@@ -6,7 +6,7 @@ import type { LaunchTraceResult } from './launchTrace.ts';
 import type { ScenarioReply } from './scenarioSession.ts';
 import type { CompareReply } from '../compare/compareCells.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
-import type { HostEdit } from '../hosttree/hostEdit.ts';
+import type { HostEdit, HostReadResult } from '../hosttree/hostEdit.ts';
 
 export type SimRequest =
   | { id: number; kind: 'plan'; xml: string; opts: PlanOptions }
@@ -18,6 +18,8 @@ export type SimRequest =
   | { id: number; kind: 'guest-exec'; session: number; line: string }
   /** An edit of the host's files as root (web/lib/hosttree/hostEdit.ts), kept for restarts. */
   | { id: number; kind: 'host-edit'; session: number; edit: HostEdit }
+  /** A host file's bytes, read as root (download / load into the editor); changes nothing. */
+  | { id: number; kind: 'host-read'; session: number; path: string }
   /** Compare mode: every matrix cell of the preset (web/lib/compare). */
   | { id: number; kind: 'compare'; presetJson: string };
 
@@ -25,6 +27,7 @@ export type SimReply =
   | { id: number; kind: 'plan'; result: PlanResult }
   | { id: number; kind: 'launch-trace'; result: LaunchTraceResult }
   | { id: number; kind: 'scenario'; result: ScenarioReply }
+  | { id: number; kind: 'host-file'; result: HostReadResult }
   | { id: number; kind: 'compare'; result: CompareReply }
   /** The simulator threw (a bug, not a user error: user errors are `ok:false` plan results). */
   | { id: number; kind: 'crash'; message: string };

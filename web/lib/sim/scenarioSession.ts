@@ -11,7 +11,7 @@ import type { PlaygroundInputs } from '../state/inputs.ts';
 import type { TreeEntry } from '../../../sim/scenario/types.ts';
 import { loadTree } from '../../../sim/scenario/tree.ts';
 import { addUpload, checkUpload, uploadEntry, withGuestUploads } from '../wasi/upload.ts';
-import { applyHostEdit, type HostEdit } from '../hosttree/hostEdit.ts';
+import { applyHostEdit, readHostFile, type HostEdit, type HostReadResult } from '../hosttree/hostEdit.ts';
 
 export interface ScenarioSnapshot {
   session: number;
@@ -132,4 +132,10 @@ export function hostEdit(session: number, edit: HostEdit): ScenarioReply {
   current.hostEdits = [...current.hostEdits, edit];
   current.run.lab?.runOthers();
   return { ok: true, snapshot: snapshot() };
+}
+
+/** A host file's bytes (the panel's download and "Load"); no syscall record is kept out: it is root's read. */
+export function hostRead(session: number, path: string): HostReadResult {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  return readHostFile(current.run.host, path);
 }
