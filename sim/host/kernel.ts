@@ -130,6 +130,8 @@ export interface UtimeSpec {
 }
 
 const KEEP_ID = 0xffffffff;
+/** A non-blocking try that would sleep (the caller builds the Blocked result). */
+const SLEEP = Symbol('sleep');
 /** read(2) on a socket is recvmsg without control data: its bytes. */
 const recvData = (v: RecvResult): Uint8Array => v.data;
 /** The cancel of a sleep that holds nothing (one shared function, not one per sleep). */
@@ -2201,38 +2203,47 @@ export class Kernel {
   }
 
   private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: Record<string, unknown>, cloexec = false, sc = 'recvmsg'): SysResult<RecvResult> {
-    const s = f.socket!;
+    // The retry closure is built only when the receive sleeps (perf: most receives find data).
+    const r = this.recvAttempt(t, f, len, flags, maxFds, cloexec);
+    if (r !== SLEEP) return r;
     const attempt = (): SysResult<RecvResult> => {
-      if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
-      // A zero-length receive still waits for data (sock_rcvlowat() is at least 1) and, when a
-      // segment is queued, takes that segment's fds with no bytes (unix_stream_read_generic).
-      if (s.recvQueue.length > 0) {
-        const { data, fds } = s.dequeue(len, (flags & MSG_PEEK) !== 0);
-        const out: number[] = [];
-        let msgFlags = 0;
-        if (!(flags & MSG_PEEK)) {
-          for (let i = 0; i < fds.length; i++) {
-            const ff = fds[i]!;
-            if (i < maxFds) {
-              const n = t.files.install(ff, cloexec);
-              if (n >= 0) out.push(n);
-              else msgFlags |= MSG_CTRUNC;
-            } else msgFlags |= MSG_CTRUNC;
-            this.putFile(ff); // the in-flight reference
-          }
-        }
-        return ok({ data, fds: out, msgFlags });
-      }
-      if (s.pendingError) {
-        const e = s.pendingError;
-        s.pendingError = null;
-        return err(e);
-      }
-      if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok({ data: new Uint8Array(0), fds: [], msgFlags: 0 });
-      if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-      return this.blocked(t, sc, args, { on: 'recv', what: s.label }, attempt);
+      const x = this.recvAttempt(t, f, len, flags, maxFds, cloexec);
+      return x === SLEEP ? this.blocked(t, sc, args, { on: 'recv', what: f.socket!.label }, attempt) : x;
     };
-    return attempt();
+    return this.blocked(t, sc, args, { on: 'recv', what: f.socket!.label }, attempt);
+  }
+
+  /** One try of a stream receive: the result, or SLEEP when it would block. */
+  private recvAttempt(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, cloexec: boolean): SysResult<RecvResult> | typeof SLEEP {
+    const s = f.socket!;
+    if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
+    // A zero-length receive still waits for data (sock_rcvlowat() is at least 1) and, when a
+    // segment is queued, takes that segment's fds with no bytes (unix_stream_read_generic).
+    if (s.recvQueue.length > 0) {
+      const { data, fds } = s.dequeue(len, (flags & MSG_PEEK) !== 0);
+      const out: number[] = [];
+      let msgFlags = 0;
+      if (!(flags & MSG_PEEK)) {
+        for (let i = 0; i < fds.length; i++) {
+          const ff = fds[i]!;
+          if (i < maxFds) {
+            const n = t.files.install(ff, cloexec);
+            if (n >= 0) out.push(n);
+            else msgFlags |= MSG_CTRUNC;
+          } else msgFlags |= MSG_CTRUNC;
+          this.putFile(ff); // the in-flight reference
+        }
+      }
+      return ok({ data, fds: out, msgFlags });
+    }
+    if (s.pendingError) {
+      const e = s.pendingError;
+      s.pendingError = null;
+      return err(e);
+    }
+    if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok({ data: new Uint8Array(0), fds: [], msgFlags: 0 });
+    if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
+    return SLEEP;
   }
 
   /** The state of the socket behind an fd (for tests, the UI and the conformance harness). */
