@@ -2169,25 +2169,34 @@ export class Kernel {
   }
 
   private doSend(t: Process, f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number, args: Record<string, unknown>, sc = 'sendmsg'): SysResult<number> {
+    // The retry closure is built only when the send sleeps (perf: the peer's buffer is rarely full).
+    const r = this.sendAttempt(f, data, files, flags);
+    if (r !== SLEEP) return r;
+    const attempt = (): SysResult<number> => {
+      const x = this.sendAttempt(f, data, files, flags);
+      return x === SLEEP ? this.blocked(t, sc, args, { on: 'send', what: f.socket!.label }, attempt) : x;
+    };
+    return this.blocked(t, sc, args, { on: 'send', what: f.socket!.label }, attempt);
+  }
+
+  /** One try of a stream send: bytes queued, or SLEEP when the peer's buffer is full. */
+  private sendAttempt(f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number): SysResult<number> | typeof SLEEP {
     const s = f.socket!;
     // unix_stream_sendmsg(): no peer ENOTCONN; own SEND_SHUTDOWN EPIPE (a closed peer sets it);
     // a zero-length send queues nothing (not even fds); a dead or read-shut peer EPIPE.
-    const attempt = (): SysResult<number> => {
-      if (s.state !== 'connected' || !s.peer) return err(s.state === 'closed' ? 'EPIPE' : 'ENOTCONN');
-      if (s.sndShutdown) return err('EPIPE');
-      if (data.length === 0) return ok(0);
-      const peer = s.peer;
-      if (peer.state === 'closed' || peer.rcvShutdown) return err('EPIPE');
-      if (data.length > 0 && peer.room() === 0) {
-        if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
-        return this.blocked(t, sc, args, { on: 'send', what: s.label }, attempt);
-      }
-      const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
-      for (const ff of files) ff.refs++; // in flight
-      peer.enqueue(data.subarray(0, n), files.length ? files : null);
-      return ok(n);
-    };
-    return attempt();
+    if (s.state !== 'connected' || !s.peer) return err(s.state === 'closed' ? 'EPIPE' : 'ENOTCONN');
+    if (s.sndShutdown) return err('EPIPE');
+    if (data.length === 0) return ok(0);
+    const peer = s.peer;
+    if (peer.state === 'closed' || peer.rcvShutdown) return err('EPIPE');
+    if (data.length > 0 && peer.room() === 0) {
+      if (f.flags & O_NONBLOCK || flags & MSG_DONTWAIT) return err('EAGAIN');
+      return SLEEP;
+    }
+    const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
+    for (const ff of files) ff.refs++; // in flight
+    peer.enqueue(n === data.length ? data : data.subarray(0, n), files.length ? files : null);
+    return ok(n);
   }
 
   /** recvmsg(2): up to `len` bytes; fds carried by the consumed segment are installed lowest-free
