@@ -68,11 +68,18 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await expect(page.getByTestId('host-edit-message')).toHaveText('deleted /srv/export/notes.txt');
   await expect(notes).toHaveCount(0);
 
-  // Export: the scenario as it runs, downloaded as JSON.
+  await page.getByTestId('host-edit-path').fill('/srv/export/kept.txt');
+  await page.getByTestId('host-edit-content').fill('kept\n');
+  await page.getByTestId('host-edit-write').click();
+  await expect(page.getByTestId('host-edit-message')).toHaveText('wrote /srv/export/kept.txt');
+
+  // Export: the scenario as it runs, downloaded as JSON. The host edits are in its host tree.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-export').click()]);
   expect(download.suggestedFilename()).toMatch(/\.scenario\.json$/);
   const exported = await readFile((await download.path())!, 'utf8');
-  const json = JSON.parse(exported) as { title: string; qemu: string };
+  const json = JSON.parse(exported) as { title: string; qemu: string; host: { tree: { path: string; content?: string }[] } };
+  expect(json.host.tree.find((e) => e.path === '/srv/export/kept.txt')).toMatchObject({ content: 'kept\n', mode: 0o644 });
+  expect(json.host.tree.some((e) => e.path === '/srv/export/notes.txt' || e.path === '/srv/export/up.bin')).toBe(false);
 
   // Re-import it with a changed QEMU version: the playground takes the file's inputs.
   json.title = 'Re-imported symlink escape';
@@ -82,6 +89,8 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   // A new session of the imported scenario: its script is pending again.
   await page.getByRole('button', { name: 'Script', exact: true }).click();
   await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'pending');
+  await page.getByTestId('show-host-tree').click();
+  await expect(tree.locator('[data-path="/srv/export/kept.txt"] > .row')).toContainText('-rw-r--r-- 0:0 5 kept.txt');
 
   // A broken file: located error, the app keeps what it had.
   await page.getByTestId('scenario-import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,\n  "title": 7\n}\n') });

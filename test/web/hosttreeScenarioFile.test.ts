@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fireEvent, render } from '@testing-library/svelte';
 import ScenarioFile from '../../web/lib/scenariofile/ScenarioFile.svelte';
-import { exportScenario, importScenario, scenarioFileName, checkScenarioSize, MAX_SCENARIO_BYTES, type ImportedScenario } from '../../web/lib/scenariofile/scenarioFile.ts';
+import { exportScenario, exportScenarioWithEdits, importScenario, scenarioFileName, checkScenarioSize, MAX_SCENARIO_BYTES, type ImportedScenario } from '../../web/lib/scenariofile/scenarioFile.ts';
 import { presetInputs } from '../../web/lib/presets/presets.ts';
+import { openScenario } from '../../web/lib/sim/scenarioSession.ts';
 
 const FILE = 'walk--symlink-escape.json';
 const raw = readFileSync(join(process.cwd(), 'public/presets', FILE), 'utf8') // vitest runs from the repo root; happy-dom's import.meta.url is not a file: URL;
@@ -51,6 +52,29 @@ describe('scenario file export/import', () => {
     expect(checkScenarioSize('ok.json', 10)).toBeNull();
     expect(scenarioFileName('Symlink escape: /srv/export → /')).toBe('symlink-escape-srv-export.scenario.json');
     expect(scenarioFileName('***')).toBe('scenario.scenario.json');
+  });
+});
+
+describe('host edits in an exported scenario', () => {
+  it('are folded into the host tree, so the file opens with them; an unsayable delete is reported', () => {
+    const { text, lost } = exportScenarioWithEdits(raw, inputs, [
+      { op: 'mkdir', path: '/srv/export/sub' },
+      { op: 'write', path: '/srv/export/sub/a.txt', content: enc('a\n') },
+      { op: 'write', path: '/srv/export/sub/b.bin', content: Uint8Array.of(0xff, 0) },
+      { op: 'write', path: '/etc/shadow', content: enc('x') },
+      { op: 'write', path: '/srv/export/gone', content: enc('') },
+      { op: 'delete', path: '/srv/export/gone' },
+      { op: 'delete', path: '/usr/lib/qemu/virtfs-proxy-helper' },
+    ]);
+    expect(lost).toEqual(['delete /usr/lib/qemu/virtfs-proxy-helper']);
+    const tree = JSON.parse(text).host.tree as { path: string }[];
+    expect(tree.find((e) => e.path === '/etc/shadow')).toEqual({ path: '/etc/shadow', type: 'file', mode: 0o640, uid: 0, gid: 42, content: 'x' });
+    expect(tree.find((e) => e.path === '/srv/export/sub/b.bin')).toMatchObject({ content_b64: '/wA=' });
+    expect(tree.some((e) => e.path === '/srv/export/gone')).toBe(false);
+    const opened = openScenario(text, inputs);
+    if (!opened.ok) throw new Error(opened.message);
+    expect(opened.snapshot.host.find((n) => n.path === 'srv/export/sub/a.txt')).toMatchObject({ type: 'file', size: 2, mode: 0o644 });
+    expect(opened.snapshot.host.find((n) => n.path === 'srv/export/sub')).toMatchObject({ type: 'dir', mode: 0o755 });
   });
 });
 

@@ -31,6 +31,8 @@ export interface ScenarioSnapshot {
   host: TreeNode[];
   /** Every open fd of every host process (Kernel.listOpenFds): who has what open, for the host tree. */
   openFds: OpenFdInfo[];
+  /** The host-tree panel's edits applied in this session, in order (kept by restarts; exported in the host tree). */
+  hostEdits: HostEdit[];
 }
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
@@ -56,6 +58,7 @@ function snapshot(): ScenarioSnapshot {
     trace: [...run.recorder.events],
     host: dumpTree(run.host, '/', { maxEntries: 5000 }),
     openFds: run.host.listOpenFds(),
+    hostEdits: [...c.hostEdits],
   };
 }
 
