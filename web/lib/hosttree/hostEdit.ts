@@ -4,7 +4,7 @@
 // ENOTEMPTY, EISDIR…, errno as data, sim/host README). No DOM, no Node: runs in the worker.
 // Kept by the session (scenarioSession.ts) as an ordered list and re-applied, in order, right after a
 // restart's launch: a restart is a deterministic replay whose host already has the user's edits.
-import { O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, S_IFDIR, S_IFMT, strerror, type Errno, type Kernel } from '../../../sim/host/index.ts';
+import { O_CREAT, O_TRUNC, O_WRONLY, S_IFDIR, S_IFMT, S_IFREG, strerror, type Errno, type Kernel } from '../../../sim/host/index.ts';
 
 export type HostEdit =
   /** Create or replace a regular file's content (open O_CREAT|O_TRUNC, mode 0644 before the umask). */
@@ -56,24 +56,19 @@ export function applyHostEdit(k: Kernel, edit: HostEdit): HostEditResult {
 
 export type HostReadResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
 
-/** A host file's content, read by root (for the panel's download and its "Load" into the editor). */
+/**
+ * A host file's content for the panel's Load and Download, read straight from the inode after a
+ * record-free path walk (Kernel.resolve): no syscall, so no trace event, no atime and no clock tick —
+ * a look that changes nothing, which is why the driver need not journal it for replays.
+ */
 export function readHostFile(k: Kernel, path: string): HostReadResult {
-  const t = k.init;
-  const fd = k.open(t, path, O_RDONLY, 0);
-  if (!fd.ok) return { ok: false, message: `read ${path}: open: ${fd.errno} (${strerror(fd.errno as Errno)})` };
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const r = k.read(t, fd.value, 65536);
-    if (!r.ok) { k.close(t, fd.value); return { ok: false, message: `read ${path}: read: ${r.errno} (${strerror(r.errno as Errno)})` }; }
-    if (r.value.length === 0) break;
-    total += r.value.length;
-    if (total > MAX_EDIT_BYTES * 16) { k.close(t, fd.value); return { ok: false, message: `read ${path}: more than ${MAX_EDIT_BYTES * 16} bytes` }; }
-    parts.push(r.value);
-  }
-  k.close(t, fd.value);
-  const bytes = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) { bytes.set(p, off); off += p.length; }
-  return { ok: true, bytes };
+  const loc = k.resolve(k.init, path);
+  if (!loc.ok) return { ok: false, message: `read ${path}: ${loc.errno} (${strerror(loc.errno as Errno)})` };
+  const a = loc.value.inode.getattr();
+  if ((a.mode & S_IFMT) === S_IFDIR) return { ok: false, message: `read ${path}: EISDIR (${strerror('EISDIR')})` };
+  if ((a.mode & S_IFMT) !== S_IFREG) return { ok: false, message: `read ${path}: not a regular file (only regular files are read here, never a FIFO or device)` };
+  if (a.size > MAX_EDIT_BYTES * 16) return { ok: false, message: `read ${path}: ${a.size} bytes is more than the panel reads (${MAX_EDIT_BYTES * 16})` };
+  const r = loc.value.inode.read(0, a.size);
+  if (!r.ok) return { ok: false, message: `read ${path}: ${r.errno} (${strerror(r.errno as Errno)})` };
+  return { ok: true, bytes: r.value };
 }
