@@ -1,36 +1,21 @@
 // The scenario file (format version 1): what a trainer writes and what the playground shares.
-// Contract: /work/notes/H-guest.md §3 (issue 4 §3). Tree entries reuse the entry format of
+// Contract: issue 4 §3 (the scenario file). Tree entries reuse the entry format of
 // /work/shared/vectors/FORMAT.md ("Tree entry"), with ABSOLUTE paths instead of export-relative ones.
+
+import type { TreeEntry as FormatTreeEntry, TreeEntryType } from '../host/tree.ts';
+import type { Timespec as HostTimespec } from '../host/clock.ts';
 
 export type Era = '0.10.2' | '9.0';
 export type Variant = 'as-posted' | 'corrected';
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'fifo' | 'chardev' | 'blockdev' | 'socket';
+export type EntryType = TreeEntryType;
+export type Timespec = HostTimespec;
 
-export interface Timespec { sec: number; nsec: number }
-
-/** FORMAT.md tree entry, absolute path. Device entries carry `rdev` and the bytes the device returns. */
-export interface TreeEntry {
-  path: string;
-  type: EntryType;
-  /** Permission bits only, 0..0o7777 (FORMAT.md). */
-  mode: number;
-  uid: number;
-  gid: number;
-  /** file: text content; chardev/blockdev: what reading the device returns. */
-  content?: string;
-  content_b64?: string;
-  target?: string;
-  target_b64?: string;
-  /** glibc-encoded st_rdev (FORMAT.md); or give rdev_major/rdev_minor. */
-  rdev?: number;
-  rdev_major?: number;
-  rdev_minor?: number;
-  xattrs?: Record<string, string | { b64: string }>;
-  atime?: Timespec;
-  mtime?: Timespec;
-  hardlink_of?: string;
-}
+/**
+ * A FORMAT.md tree entry (sim/host/tree.ts, the one definition), with an absolute `path` required.
+ * Device entries carry `rdev` and what reading the device returns as `content`/`content_b64`.
+ */
+export type TreeEntry = FormatTreeEntry & { path: string };
 
 export interface HostSpec {
   /** The exported directory; must equal the `<source dir>` of the domain's first `<filesystem>`. */

@@ -1,29 +1,14 @@
 // The proxy-conformance/1 suite format (vectors/FORMAT.md), typed, with validation that names the
 // offending JSON location. Any suite in this format must replay — the public one and hidden ones.
 
-export interface TimeSpec { sec: number; nsec: number }
+import type { TreeEntry as FormatTreeEntry, TreeEntryType } from '../../host/tree.ts';
+import type { Timespec } from '../../host/clock.ts';
 
-export type TreeType = 'file' | 'dir' | 'symlink' | 'fifo' | 'chardev' | 'blockdev' | 'socket';
+export type TimeSpec = Timespec;
+export type TreeType = TreeEntryType;
 
-export interface TreeEntry {
-  path: string;
-  path_b64?: string;
-  type: TreeType;
-  mode: number;
-  uid: number;
-  gid: number;
-  content?: string;
-  content_b64?: string;
-  target?: string;
-  target_b64?: string;
-  rdev?: number;
-  rdev_major?: number;
-  rdev_minor?: number;
-  xattrs?: Record<string, string | { b64: string }>;
-  atime?: TimeSpec;
-  mtime?: TimeSpec;
-  hardlink_of?: string;
-}
+/** FORMAT.md tree entry (sim/host/tree.ts, the one definition); paths here are relative to the export. */
+export type TreeEntry = FormatTreeEntry & { path: string };
 
 export interface ExportRoot {
   mode: number; uid: number; gid: number;
