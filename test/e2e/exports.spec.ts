@@ -1,6 +1,6 @@
 // Exports downloaded from the playground and parsed back (issue 5 §7): a preset run as a scenario,
 // then the trace as pcapng (read by Debian's tshark: the 9P2000.L traffic is a TCP stream on port 564),
-// JSON (imported with sim/trace's validating importer), Mermaid and SVG.
+// JSON (imported with sim/trace's validating importer), text, Mermaid and SVG.
 import { test, expect, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ async function download(page: Page, button: string): Promise<string> {
   return path!;
 }
 
-test('walk/symlink-escape: the trace exported as pcapng, JSON, Mermaid and SVG parses back', async ({ page }) => {
+test('walk/symlink-escape: the trace exported as pcapng, JSON, text, Mermaid and SVG parses back', async ({ page }) => {
   test.skip(!haveReal(REAL.tshark), 'tshark is needed to read the pcapng');
   assertPresent(REAL.tshark);
   await page.goto('./');
@@ -41,6 +41,10 @@ test('walk/symlink-escape: the trace exported as pcapng, JSON, Mermaid and SVG p
   const { events } = importJson(readFileSync(json, 'utf8'));
   expect(events.some((e) => e.kind === 'p9' && e.msgType === 'Twalk')).toBe(true);
   expect(events.some((e) => e.kind === 'proxy' && e.requestType === 'T_LSTAT')).toBe(true);
+
+  // The readable text trace: one line per event, indented by cause (the CLI's --trace text).
+  const text = readFileSync(await download(page, 'Text'), 'utf8');
+  expect(text).toMatch(/guest → qemu +Twalk tag=\d+ fid=0 newfid=1 wnames=\["esc", "etc", "shadow"\]/);
 
   // Mermaid and SVG.
   expect(readFileSync(await download(page, 'Mermaid'), 'utf8')).toMatch(/^sequenceDiagram\n/);
