@@ -2,6 +2,10 @@
 // with LC_ALL=C TZ=UTC: mode strings (lib/filemode.c), ls -l columns (src/ls.c), stat's default
 // format and its %-letters (src/stat.c). Times are printed in UTC: the simulated machines have no TZ.
 
+// The Linux file-type bits, from the one table of the kernel ABI (re-exported for the commands).
+import { S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO } from '../host/constants.ts';
+export { S_IFMT, S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO };
+
 /** The stat fields the shell prints; adapted from any kernel's stat (times in ns as bigint). */
 export interface StatView {
   dev: number;
@@ -21,14 +25,6 @@ export interface StatView {
   btimeNs: bigint | null;
 }
 
-export const S_IFMT = 0o170000;
-export const S_IFSOCK = 0o140000;
-export const S_IFLNK = 0o120000;
-export const S_IFREG = 0o100000;
-export const S_IFBLK = 0o060000;
-export const S_IFDIR = 0o040000;
-export const S_IFCHR = 0o020000;
-export const S_IFIFO = 0o010000;
 
 /** lib/filemode.c ftypelet + rwx with setuid/setgid/sticky letters. */
 export function modeString(mode: number): string {
