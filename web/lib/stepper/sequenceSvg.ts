@@ -4,6 +4,7 @@
 // the same bytes. Layout follows web/lib/trace/SequenceDiagram.svelte: one lifeline per lane, 9P and
 // proxy messages as arrows between lanes, host syscalls as arrows into the host, others as dots.
 import { LANES, type Lane, type TraceEvent } from '../../../sim/trace/event.ts';
+import { arrowLabel, arrowTarget } from '../trace/arrow.ts';
 
 export const SVG_ROW = 22;
 const HEAD = 30;
@@ -16,23 +17,8 @@ function esc(s: string): string {
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\ufffd');
 }
 
-function target(e: TraceEvent): Lane | null {
-  if (e.kind === 'p9' || e.kind === 'proxy') return e.to;
-  if (e.kind === 'syscall') return 'host';
-  return null;
-}
-
-function label(e: TraceEvent): string {
-  switch (e.kind) {
-    case 'p9': return `${e.msgType} tag ${e.tag}${e.errno !== undefined ? ` errno ${e.errno}` : ''}`;
-    case 'proxy': return `${e.direction === 'reply' ? '↩ ' : ''}${e.requestType}${e.fds?.length ? ` +fd ${e.fds.map((f) => f.fd).join(',')}` : ''}`;
-    case 'syscall': return `${e.comm}: ${e.name}${e.errno !== undefined ? ' ✗' : ''}`;
-    case 'launch': return e.step;
-    case 'note': return `⚑ ${e.label}`;
-    case 'process': return `${e.action} ${e.comm}`;
-    case 'guest-call': return e.name;
-  }
-}
+const target = arrowTarget;
+const label = arrowLabel;
 
 /** The whole trace as a standalone SVG document (UTF-8 text). */
 export function sequenceSvg(events: readonly TraceEvent[], opts: { width?: number; title?: string } = {}): string {
