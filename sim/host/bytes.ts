@@ -5,45 +5,9 @@
 /** A path or name as bytes (Uint8Array) or as text (encoded UTF-8). */
 export type PathArg = string | Uint8Array;
 
-export function utf8Encode(s: string): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) { c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00); i++; }
-    }
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return Uint8Array.from(out);
-}
-
-/** Decode UTF-8; invalid sequences become U+FFFD (display only — keep the bytes for identity). */
-export function utf8Decode(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length;) {
-    const c = b[i]!;
-    let cp = -1;
-    let n = 0;
-    if (c < 0x80) { cp = c; n = 1; } else if (c >= 0xc2 && c < 0xe0) { cp = c & 31; n = 2; } else if (c >= 0xe0 && c < 0xf0) { cp = c & 15; n = 3; } else if (c >= 0xf0 && c < 0xf5) { cp = c & 7; n = 4; }
-    if (cp < 0 || i + n > b.length) { s += '\ufffd'; i++; continue; }
-    let good = true;
-    for (let k = 1; k < n; k++) {
-      const d = b[i + k]!;
-      if ((d & 0xc0) !== 0x80) { good = false; break; }
-      cp = (cp << 6) | (d & 63);
-    }
-    if (!good || (n === 3 && cp < 0x800) || (n === 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff)) {
-      s += '\ufffd'; i++; continue;
-    }
-    s += String.fromCodePoint(cp);
-    i += n;
-  }
-  return s;
-}
+// The UTF-8 codec is shared by every layer (sim/text/utf8.ts).
+export { utf8Encode, utf8Decode } from '../text/utf8.ts';
+import { utf8Encode, utf8Decode } from '../text/utf8.ts';
 
 const CHAR = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 
