@@ -4,6 +4,9 @@
 import { filterEvents, parseFilter, TraceFilterError } from '../../../sim/trace/filter.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
 
+/** What a share link keeps of a trace view: the selected event (by id) and the filter text. */
+export interface TraceSelection { event: number | null; filter: string }
+
 export class TraceView {
   events = $state.raw<readonly TraceEvent[]>([]);
   query = $state('');
