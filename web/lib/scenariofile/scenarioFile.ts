@@ -7,7 +7,7 @@
 import { parseScenario, ScenarioError, formatIssue, type ScenarioIssue } from '../../../sim/scenario/index.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
 import type { HostEdit } from '../hosttree/hostEdit.ts';
-import { bytesToBase64 } from '../wasi/base64.ts';
+import { foldHostEdits } from '../hosttree/foldEdits.ts';
 
 /** Larger than any preset by far; a bigger file is refused unread (the page would stall parsing it). */
 export const MAX_SCENARIO_BYTES = 4 << 20;
@@ -29,34 +29,12 @@ type Entry = Record<string, unknown> & { path: string };
 
 /**
  * The host-tree panel's edits folded into the scenario's host tree, so the file opens with them
- * (the session applies them after the launch; a tree entry exists before it — the same files for
- * the guest, which only sees the export after the launch anyway). A write keeps an existing entry's
- * mode and owner (O_TRUNC does); a new file is 0644 root:root, a new directory 0755 (umask 022). A
- * delete of something the tree does not create (the lab's own files) cannot be said in a tree: it
- * is listed in `lost`.
+ * (web/lib/hosttree/foldEdits.ts: write, mkdir, delete, chmod, chown, rename, each as the kernel did
+ * it). What a tree cannot say — an edit of the lab's own files, a chmod through a symlink — is
+ * listed in `lost`.
  */
-export function withHostEdits(tree: readonly Entry[], edits: readonly HostEdit[]): { tree: Entry[]; lost: string[] } {
-  let out = [...tree];
-  const lost: string[] = [];
-  for (const e of edits) {
-    if (e.op === 'delete') {
-      const had = out.some((x) => x.path === e.path);
-      out = out.filter((x) => x.path !== e.path && !x.path.startsWith(`${e.path}/`));
-      if (!had) lost.push(`delete ${e.path}`);
-    } else if (e.op === 'mkdir') {
-      out.push({ path: e.path, type: 'dir', mode: 0o755, uid: 0, gid: 0 });
-    } else {
-      let text: string | null = null;
-      try { text = new TextDecoder('utf-8', { fatal: true }).decode(e.content); } catch { /* binary: content_b64 */ }
-      const body = text !== null ? { content: text } : { content_b64: bytesToBase64(e.content) };
-      const i = out.findIndex((x) => x.path === e.path);
-      if (i >= 0) {
-        const { content: _c, content_b64: _b, ...keep } = out[i]!;
-        out[i] = { ...keep, ...body } as Entry;
-      } else out.push({ path: e.path, type: 'file', mode: 0o644, uid: 0, gid: 0, ...body });
-    }
-  }
-  return { tree: out, lost };
+export function withHostEdits(tree: readonly Entry[], edits: readonly HostEdit[], exportDir?: string): { tree: Entry[]; lost: string[] } {
+  return foldHostEdits(tree, edits, exportDir);
 }
 
 /** The scenario as it runs now, as the text of a scenario file (2-space JSON, final newline). */
@@ -67,8 +45,8 @@ export function exportScenario(presetRaw: string, inputs: PlaygroundInputs, edit
 /** exportScenario, with the edits a tree could not express (`lost`), for the page to say so. */
 export function exportScenarioWithEdits(presetRaw: string, inputs: PlaygroundInputs, edits: readonly HostEdit[]): { text: string; lost: string[] } {
   const raw = JSON.parse(presetRaw) as Record<string, unknown>;
-  const host = raw['host'] as { tree?: Entry[] } | undefined;
-  const folded = host && Array.isArray(host.tree) && edits.length ? withHostEdits(host.tree, edits) : null;
+  const host = raw['host'] as { tree?: Entry[]; export?: string } | undefined;
+  const folded = host && Array.isArray(host.tree) && edits.length ? withHostEdits(host.tree, edits, typeof host.export === 'string' ? host.export : undefined) : null;
   const merged = { ...raw, ...(folded ? { host: { ...host, tree: folded.tree } } : {}), domain: inputs.xml, era: inputs.era, variant: inputs.variant, qemu: inputs.qemuVersion };
   // What we hand out must open again: the same parser as import (throws ScenarioError otherwise).
   parseScenario(merged as Parameters<typeof parseScenario>[0]);
