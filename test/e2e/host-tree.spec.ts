@@ -3,9 +3,9 @@
 // who has what open, then export the scenario, re-import it, and import a broken file.
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { waitForPlayground } from './support.ts';
+import { axeViolations, waitForPlayground } from './support.ts';
 
-test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, broken import', async ({ page }) => {
+test('host tree: owner, mode, open fds, keyboard; edits incl. chmod/chown/rename; scenario export, re-import, broken import', async ({ page }) => {
   await page.goto('./');
   await waitForPlayground(page);
   await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
@@ -68,6 +68,40 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await expect(page.getByTestId('host-edit-message')).toHaveText('deleted /srv/export/notes.txt');
   await expect(notes).toHaveCount(0);
 
+  // chmod, chown, rename, as a trainer stages an attack: a 0555 directory owned by another uid,
+  // then swapped in under a new name. Enter in a field runs that field's edit (not Write file).
+  const msg = page.getByTestId('host-edit-message');
+  const pathField = page.getByTestId('host-edit-path');
+  await pathField.fill('/srv/export/drop');
+  await page.getByTestId('host-edit-mkdir').click();
+  await expect(msg).toHaveText('made directory /srv/export/drop');
+  const drop = tree.locator('[data-path="/srv/export/drop"] > .row');
+  await expect(drop).toContainText('drwxr-xr-x 0:0');
+  await page.getByTestId('host-edit-mode').fill('555');
+  await page.getByTestId('host-edit-mode').press('Enter');
+  await expect(msg).toHaveText('chmod 0555 /srv/export/drop');
+  await expect(drop).toContainText('dr-xr-xr-x 0:0');
+  await page.getByTestId('host-edit-uid').fill('1000');
+  await page.getByTestId('host-edit-gid').fill('1000');
+  await page.getByTestId('host-edit-chown').click();
+  await expect(msg).toHaveText('chown 1000:1000 /srv/export/drop');
+  await expect(drop).toContainText('dr-xr-xr-x 1000:1000');
+  // A directory moved into itself: the kernel's EINVAL, both names stay typed.
+  const toField = page.getByTestId('host-edit-to');
+  await toField.fill('/srv/export/drop/in');
+  await page.getByTestId('host-edit-rename').click();
+  await expect(msg).toHaveText('rename /srv/export/drop to /srv/export/drop/in: rename: EINVAL (Invalid argument)');
+  await expect(pathField).toHaveValue('/srv/export/drop');
+  await expect(toField).toHaveValue('/srv/export/drop/in');
+  await toField.fill('/srv/export/swapped');
+  await toField.press('Enter');
+  await expect(msg).toHaveText('renamed /srv/export/drop to /srv/export/swapped');
+  await expect(tree.locator('[data-path="/srv/export/swapped"] > .row')).toContainText(/dr-xr-xr-x 1000:1000 \d+ swapped\//);
+  // Nothing is left at the old name (an Enter that also submitted the form would write a file there).
+  await expect(drop).toHaveCount(0);
+  await expect(pathField).toHaveValue('/srv/export/swapped');
+  expect(await axeViolations(page)).toEqual([]);
+
   await page.getByTestId('host-edit-path').fill('/srv/export/kept.txt');
   await page.getByTestId('host-edit-content').fill('kept\n');
   await page.getByTestId('host-edit-write').click();
@@ -79,7 +113,8 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   const exported = await readFile((await download.path())!, 'utf8');
   const json = JSON.parse(exported) as { title: string; qemu: string; host: { tree: { path: string; content?: string }[] } };
   expect(json.host.tree.find((e) => e.path === '/srv/export/kept.txt')).toMatchObject({ content: 'kept\n', mode: 0o644 });
-  expect(json.host.tree.some((e) => e.path === '/srv/export/notes.txt' || e.path === '/srv/export/up.bin')).toBe(false);
+  expect(json.host.tree.some((e) => e.path === '/srv/export/notes.txt' || e.path === '/srv/export/up.bin' || e.path === '/srv/export/drop')).toBe(false);
+  expect(json.host.tree.find((e) => e.path === '/srv/export/swapped')).toEqual({ path: '/srv/export/swapped', type: 'dir', mode: 0o555, uid: 1000, gid: 1000 });
 
   // Re-import it with a changed QEMU version: the playground takes the file's inputs.
   json.title = 'Re-imported symlink escape';
@@ -91,6 +126,7 @@ test('host tree: owner, mode, open fds, keyboard; scenario export, re-import, br
   await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'pending');
   await page.getByTestId('show-host-tree').click();
   await expect(tree.locator('[data-path="/srv/export/kept.txt"] > .row')).toContainText('-rw-r--r-- 0:0 5 kept.txt');
+  await expect(tree.locator('[data-path="/srv/export/swapped"] > .row')).toContainText('dr-xr-xr-x 1000:1000');
 
   // A broken file: located error, the app keeps what it had.
   await page.getByTestId('scenario-import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,\n  "title": 7\n}\n') });
