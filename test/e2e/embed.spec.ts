@@ -9,7 +9,7 @@ import { PROXY_XML, getXml, inPage, waitForPlayground, watchErrors } from './sup
 
 const DOCS_PORT = 4177;
 const DOCS = `http://localhost:${DOCS_PORT}`;
-const state = `s=2.${Buffer.from(deflateSync(strToU8(JSON.stringify({
+const state = `s=3.${Buffer.from(deflateSync(strToU8(JSON.stringify({
   xml: PROXY_XML, era: '0.10.2', variant: 'as-posted', qemuVersion: '7.2', view: { layout: 'columns', split: 0.5, tab: 'plan' },
 })))).toString('base64url')}`;
 

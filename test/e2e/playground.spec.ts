@@ -14,7 +14,7 @@ function fragment(version: number, value: unknown): string {
 }
 
 async function currentFragment(page: Page): Promise<string> {
-  await expect.poll(() => inPage<string>(page, 'location.hash')).toMatch(/^#s=2\./);
+  await expect.poll(() => inPage<string>(page, 'location.hash')).toMatch(/^#s=3\./);
   return inPage<string>(page, 'location.hash');
 }
 
@@ -28,7 +28,7 @@ test.describe('share links', () => {
     await page.getByTestId('qemu-picker').selectOption('5.0');
     await page.getByTestId('share-button').click();
     const link = await page.getByTestId('share-link').inputValue();
-    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:4176\/#s=2\.[A-Za-z0-9_-]+$/);
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:4176\/#s=3\.[A-Za-z0-9_-]+$/);
     expect(link).toBe(page.url());
     await page.keyboard.press('Escape');
 
@@ -148,7 +148,7 @@ test.describe('keyboard and themes', () => {
     const now = Number(await sep.getAttribute('aria-valuenow'));
     expect(now).toBeGreaterThanOrEqual(68);
     expect(now).toBeLessThanOrEqual(72);
-    await expect.poll(() => currentFragment(page)).toMatch(/^#s=2\./); // the layout is part of the state
+    await expect.poll(() => currentFragment(page)).toMatch(/^#s=3\./); // the layout is part of the state
   });
 });
 

@@ -10,20 +10,31 @@
 // typed ShareLinkError with a located message — the page then shows that message and the default
 // state. Nothing from a link is ever interpreted as HTML or code.
 import { Deflate, Inflate, strFromU8, strToU8 } from 'fflate';
+import { readSessionShare, SessionShareError, type SessionShare } from './sessionShare.ts';
+import type { TraceSelection } from '../trace/traceView.svelte.ts';
 
 export type Era = '0.10.2' | '9.0';
 export type Variant = 'as-posted' | 'corrected';
 export type PaneLayout = 'columns' | 'rows';
 
-/** The current format (v2). */
+/** The current format (v3). */
 export interface ShareState {
   xml: string;
   era: Era;
   variant: Variant;
   qemuVersion: string;
   view: { layout: PaneLayout; split: number; tab: RightTab };
-  /** The preset whose scenario the link runs (an id from public/presets/index.json), if any. */
+  /**
+   * The preset whose scenario the link runs: an id from public/presets/index.json, or `file:NAME`
+   * for a scenario file the user imported — then `scenario` carries that file's text.
+   */
   preset?: string;
+  /** v3: an imported scenario file (its name and text), checked by sim/scenario when the link opens. */
+  scenario?: { file: string; raw: string };
+  /** v3: what the user did in the scenario session (sessionShare.ts), replayed when the link opens. */
+  session?: SessionShare;
+  /** v3: the selected event and the filter of each trace view. */
+  selection?: { trace?: TraceSelection; scenario?: TraceSelection };
 }
 
 /**
@@ -32,13 +43,20 @@ export interface ShareState {
  */
 export type RightTab = 'plan' | 'trace' | 'scenario';
 const PRESET_ID_RE = /^[a-z0-9][a-z0-9._/-]{0,80}$/;
+/** An imported scenario's id (scenarioFile.ts): `file:` and the file's name. */
+const FILE_ID_RE = /^file:[^\0/\\]{1,255}$/;
 
-export const SHARE_FORMAT_VERSION = 2;
+export const SHARE_FORMAT_VERSION = 3;
 export const DEFAULT_VIEW: ShareState['view'] = { layout: 'columns', split: 0.5, tab: 'plan' };
 
-/** Limits: far above any real domain XML, far below what could hurt the page. */
-export const MAX_FRAGMENT_CHARS = 200_000;
-export const MAX_JSON_BYTES = 1 << 20;
+/**
+ * Limits: far above any real domain XML, far below what could hurt the page. A link with a session
+ * that uploaded a program can be long: Chromium takes URLs up to 2 MiB, so that is the bound.
+ */
+export const MAX_FRAGMENT_CHARS = 2_000_000;
+export const MAX_JSON_BYTES = 8 << 20;
+/** scenarioFile.ts MAX_SCENARIO_BYTES: the largest scenario file the page imports. */
+export const MAX_SCENARIO_CHARS = 4 << 20;
 export const MAX_XML_CHARS = 512 * 1024;
 
 export type ShareLinkErrorCode =
@@ -136,12 +154,16 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 /**
  * v1: the first format — the launch-plan inputs only: `{ xml, era, variant, qemu }`.
  * v2: adds `view` (pane layout and split) and spells the version key `qemuVersion` like PlanOptions.
+ * v3: adds the scenario session (the user's actions), an imported scenario file and the trace
+ *     selections. A page that reads only v2 says the link is newer instead of silently dropping them.
  * Each migration takes the previous version's validated object to the next version's shape.
  */
 interface ShareStateV1 { xml: string; era: Era; variant: Variant; qemu: string }
 
 const MIGRATIONS: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {
   1: (v1) => ({ xml: v1['xml'], era: v1['era'], variant: v1['variant'], qemuVersion: v1['qemu'], view: { ...DEFAULT_VIEW } }),
+  // v3 only adds optional keys (scenario, session, selection): a v2 state is a v3 state as it is.
+  2: (v2) => v2,
 };
 
 // ---------------------------------------------------------------------------------------- validate
@@ -180,35 +202,87 @@ function validateV1(raw: unknown): ShareStateV1 {
   };
 }
 
-function validateV2(raw: unknown): ShareState {
-  const o = obj(raw, 'state');
+function validateView(o: Record<string, unknown>): ShareState['view'] {
   const view = obj(o['view'], 'state.view');
   const split = view['split'];
   if (typeof split !== 'number' || !Number.isFinite(split) || split < 0.15 || split > 0.85) {
     fail('bad-field', `state.view.split must be a number between 0.15 and 0.85, got ${JSON.stringify(split)}`);
   }
   return {
-    xml: str(o, 'xml', 'state', MAX_XML_CHARS),
-    era: oneOf(o, 'era', 'state', ['0.10.2', '9.0'] as const),
-    variant: oneOf(o, 'variant', 'state', ['as-posted', 'corrected'] as const),
-    qemuVersion: qemuVersionField(o, 'qemuVersion', 'state'),
-    view: {
-      layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const),
-      split: split as number,
-      tab: view['tab'] === undefined ? 'plan' : oneOf(view, 'tab', 'state.view', ['plan', 'trace', 'scenario'] as const),
-    },
-    ...presetField(o),
+    layout: oneOf(view, 'layout', 'state.view', ['columns', 'rows'] as const),
+    split: split as number,
+    tab: view['tab'] === undefined ? 'plan' : oneOf(view, 'tab', 'state.view', ['plan', 'trace', 'scenario'] as const),
   };
 }
 
-function presetField(o: Record<string, unknown>): { preset?: string } {
+/** The four launch-plan inputs, at the top level of a state or in `session.opened`. */
+function validateInputs(o: Record<string, unknown>, path: string): { xml: string; era: Era; variant: Variant; qemuVersion: string } {
+  return {
+    xml: str(o, 'xml', path, MAX_XML_CHARS),
+    era: oneOf(o, 'era', path, ['0.10.2', '9.0'] as const),
+    variant: oneOf(o, 'variant', path, ['as-posted', 'corrected'] as const),
+    qemuVersion: qemuVersionField(o, 'qemuVersion', path),
+  };
+}
+
+function validateV2(raw: unknown): ShareState {
+  const o = obj(raw, 'state');
+  return { ...validateInputs(o, 'state'), view: validateView(o), ...presetField(o, false) };
+}
+
+function validateV3(raw: unknown): ShareState {
+  const o = obj(raw, 'state');
+  const scenario = scenarioField(o);
+  const out: ShareState = { ...validateInputs(o, 'state'), view: validateView(o), ...presetField(o, !!scenario) };
+  if (scenario) {
+    if (out.preset !== `file:${scenario.file}`) fail('bad-field', `state.preset must be "file:${scenario.file}" for the imported scenario in state.scenario`);
+    out.scenario = scenario;
+  }
+  if (o['session'] !== undefined) {
+    if (out.preset === undefined) fail('bad-field', 'state.session needs state.preset (the scenario it was run on)');
+    try {
+      out.session = readSessionShare(o['session'], 'state.session', (x, path) => validateInputs(x, path));
+    } catch (e) {
+      if (e instanceof SessionShareError) fail('bad-field', e.message);
+      throw e;
+    }
+  }
+  if (o['selection'] !== undefined) {
+    const sel = obj(o['selection'], 'state.selection');
+    const picked: NonNullable<ShareState['selection']> = {};
+    for (const key of ['trace', 'scenario'] as const) if (sel[key] !== undefined) picked[key] = selectionField(sel[key], `state.selection.${key}`);
+    out.selection = picked;
+  }
+  return out;
+}
+
+function selectionField(raw: unknown, path: string): TraceSelection {
+  const o = obj(raw, path);
+  const ev = o['event'];
+  if (ev !== null && (typeof ev !== 'number' || !Number.isInteger(ev) || ev < 1 || ev > 1e9)) {
+    fail('bad-field', `${path}.event must be an event id (a positive integer) or null, got ${JSON.stringify(ev)?.slice(0, 20)}`);
+  }
+  return { event: ev as number | null, filter: str(o, 'filter', path, 1000) };
+}
+
+function scenarioField(o: Record<string, unknown>): ShareState['scenario'] {
+  if (o['scenario'] === undefined) return undefined;
+  const sc = obj(o['scenario'], 'state.scenario');
+  const file = str(sc, 'file', 'state.scenario', 255);
+  if (file === '' || /[\0/\\]/.test(file)) fail('bad-field', `state.scenario.file must be a file name, got ${JSON.stringify(file.slice(0, 40))}`);
+  return { file, raw: str(sc, 'raw', 'state.scenario', MAX_SCENARIO_CHARS) };
+}
+
+function presetField(o: Record<string, unknown>, imported: boolean): { preset?: string } {
   if (o['preset'] === undefined) return {};
-  const id = str(o, 'preset', 'state', 81);
-  if (!PRESET_ID_RE.test(id)) fail('bad-field', `state.preset must be a preset id such as "walk/symlink-escape", got ${JSON.stringify(id)}`);
+  const id = str(o, 'preset', 'state', 261);
+  if (imported ? !FILE_ID_RE.test(id) : !PRESET_ID_RE.test(id)) {
+    fail('bad-field', `state.preset must be a preset id such as "walk/symlink-escape"${imported ? ' or "file:NAME"' : ''}, got ${JSON.stringify(id.slice(0, 40))}`);
+  }
   return { preset: id };
 }
 
-const VALIDATORS: Record<number, (raw: unknown) => object> = { 1: validateV1, 2: validateV2 };
+const VALIDATORS: Record<number, (raw: unknown) => object> = { 1: validateV1, 2: validateV2, 3: validateV3 };
 
 // -------------------------------------------------------------------------------------- public API
 
@@ -219,6 +293,9 @@ export function encodeShareFragment(state: ShareState): string {
   const json = JSON.stringify({
     xml: state.xml, era: state.era, variant: state.variant, qemuVersion: state.qemuVersion, view: state.view,
     ...(state.preset !== undefined ? { preset: state.preset } : {}),
+    ...(state.scenario !== undefined ? { scenario: state.scenario } : {}),
+    ...(state.session !== undefined ? { session: state.session } : {}),
+    ...(state.selection !== undefined ? { selection: state.selection } : {}),
   });
   return `${PREFIX}${SHARE_FORMAT_VERSION}.${toBase64Url(deflate(strToU8(json)))}`;
 }
@@ -265,5 +342,5 @@ export function decodeShareFragment(fragment: string): ShareState | null {
   // Validate in the link's own version, then migrate forward one version at a time.
   let state: Record<string, unknown> = VALIDATORS[version]!(raw) as unknown as Record<string, unknown>;
   for (let v = version; v < SHARE_FORMAT_VERSION; v++) state = MIGRATIONS[v]!(state);
-  return validateV2(state);
+  return validateV3(state);
 }

@@ -19,7 +19,7 @@ export function readFragment(hash: string): InitialState {
 
 export class FragmentWriter {
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #pending: string | null = null;
+  #pending: string | (() => string | null) | null = null;
   /** The fragment last written (or read): not rewritten when unchanged, and ignored by hashchange. */
   last = '';
 
@@ -27,8 +27,11 @@ export class FragmentWriter {
     addEventListener('pagehide', () => this.flush());
   }
 
-  /** Write `fragment` (from encodeShareFragment) soon. */
-  schedule(fragment: string): void {
+  /**
+   * Write `fragment` (from encodeShareFragment) soon; a function is called at write time and may
+   * answer null for "nothing to write" (the page encodes lazily, see App.svelte).
+   */
+  schedule(fragment: string | (() => string | null)): void {
     this.#pending = fragment;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.flush(), this.delayMs);
@@ -36,8 +39,9 @@ export class FragmentWriter {
 
   flush(): void {
     clearTimeout(this.#timer);
-    const fragment = this.#pending;
+    const pending = this.#pending;
     this.#pending = null;
+    const fragment = typeof pending === 'function' ? pending() : pending;
     if (fragment === null || fragment === this.last) return;
     this.last = fragment;
     history.replaceState(history.state, '', `#${fragment}`);

@@ -7,6 +7,8 @@ import type { PlanOutcome } from '../sim/client.ts';
 import type { HighlightSource } from '../plan/crossHighlight.ts';
 import type { PlaygroundInputs } from './inputs.ts';
 import { DEFAULT_VIEW, type PaneLayout, type ShareState } from '../share/shareState.ts';
+import type { SessionShare } from '../share/sessionShare.ts';
+import type { TraceSelection } from '../trace/traceView.svelte.ts';
 
 export type PlanOk = Extract<PlanResult, { ok: true }>;
 export type PlanFailed = Extract<PlanResult, { ok: false }>;
@@ -52,6 +54,17 @@ export class Playground {
   /** The preset last loaded, with the inputs it set (shown while the inputs are still those). */
   preset = $state.raw<{ id: string; title: string; source: string; inputs: PlaygroundInputs; raw: string } | null>(null);
 
+  /**
+   * The scenario session as a link keeps it: the user's actions since the preset was opened (the
+   * scenario panel reports them after each one). Set from a link before the panel opens, it is what
+   * the panel replays; it also lets the panel come back unchanged after another tab was shown.
+   */
+  session = $state.raw<SessionShare | null>(null);
+  /** Counts the times a whole new state arrived (a link, a preset): the scenario panel starts over. */
+  epoch = $state(0);
+  /** The selected event and filter of the launch trace and of the scenario's trace. */
+  selection = $state.raw<{ trace?: TraceSelection; scenario?: TraceSelection }>({});
+
   get activePreset(): { id: string; title: string; source: string } | null {
     const p = this.preset;
     if (!p) return null;
@@ -75,10 +88,18 @@ export class Playground {
   }
 
   get shareState(): ShareState {
+    const p = this.preset;
+    const sel = this.selection;
+    const keep = (t: TraceSelection | undefined) => (t && (t.event !== null || t.filter !== '') ? t : undefined);
+    const selection = { ...(keep(sel.trace) ? { trace: sel.trace } : {}), ...(keep(sel.scenario) && p ? { scenario: sel.scenario } : {}) };
     return {
       ...this.inputs,
       view: { layout: this.layout, split: this.split, tab: this.tab },
-      ...(this.preset ? { preset: this.preset.id } : {}),
+      ...(p ? { preset: p.id } : {}),
+      // An imported scenario is not on the server: the link carries the file itself.
+      ...(p?.id.startsWith('file:') ? { scenario: { file: p.id.slice('file:'.length), raw: p.raw } } : {}),
+      ...(p && this.session && (this.session.actions.length > 0 || this.session.opened) ? { session: this.session } : {}),
+      ...(Object.keys(selection).length ? { selection } : {}),
     };
   }
 
@@ -89,6 +110,9 @@ export class Playground {
     this.tab = s.view.tab;
     // The preset itself (its scenario file) is fetched by the page when the link names one.
     if (this.preset?.id !== s.preset) this.preset = null;
+    this.session = s.session ?? null;
+    this.selection = s.selection ?? {};
+    this.epoch++;
   }
 
   /** Is the outcome for exactly the current inputs? (Otherwise a newer request is on its way.) */
