@@ -41,7 +41,7 @@ describe('HostEditor chmod / chown / rename', () => {
     await fireEvent.keyDown(field('host-edit-mode'), { key: 'Enter' });
     await settle();
     expect(sent).toEqual([{ op: 'chmod', path: '/srv/export/d', mode: 0o4555 }]);
-    expect(message()).toBe('chmod 04555 /srv/export/d');
+    expect(message()).toBe('chmod 4555 /srv/export/d'); // as chmod -v spells a mode
     expect(unwrap(k.stat(k.init, '/srv/export/d')).mode & 0o7777).toBe(0o4555);
     await type('host-edit-mode', '0o1777');
     await fireEvent.click(field('host-edit-chmod'));

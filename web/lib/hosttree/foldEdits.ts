@@ -31,7 +31,7 @@ const S_IXGRP = 0o010;
 
 /** How the page names an edit it could not fold (short: the list is one line), with why when it is not plain "not in the tree". */
 export function describeEdit(e: HostEdit, why?: string): string {
-  const what = e.op === 'chmod' ? `chmod 0${e.mode.toString(8)} ${e.path}`
+  const what = e.op === 'chmod' ? `chmod ${e.mode.toString(8).padStart(4, '0')} ${e.path}`
     : e.op === 'chown' ? `chown ${e.uid}:${e.gid} ${e.path}`
     : e.op === 'rename' ? `rename ${e.path} to ${e.to}`
     : `${e.op} ${e.path}`;
