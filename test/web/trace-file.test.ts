@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeMessage } from '../../sim/p9/index.ts';
 import { exportJson, exportPcapng, TraceRecorder } from '../../sim/trace/index.ts';
 import {
-  checkTraceFileSize, describeOpened, detectTraceFormat, findJsonSyntaxError, lineColumn, MAX_TRACE_FILE_BYTES, parseTraceFile,
+  checkTraceFileSize, describeOpened, EVENTS_PER_SLICE, traceFileReplies, detectTraceFormat, findJsonSyntaxError, lineColumn, MAX_TRACE_FILE_BYTES, parseTraceFile,
 } from '../../web/lib/trace/traceFile.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -167,5 +167,23 @@ describe('findJsonSyntaxError', () => {
     expect(lineColumn('ab\ncd\nef', 0)).toEqual({ line: 1, column: 1 });
     expect(lineColumn('ab\ncd\nef', 4)).toEqual({ line: 2, column: 2 });
     expect(lineColumn('ab\ncd\nef', 8)).toEqual({ line: 3, column: 3 });
+  });
+});
+
+describe('traceFileReplies (the worker → page messages)', () => {
+  it('sends a good file as slices of events, then the verdict without them', () => {
+    const rec = new TraceRecorder({ tickNs: 1000 });
+    for (let i = 0; i < EVENTS_PER_SLICE * 2 + 3; i++) rec.note('guest', 'n', `note ${i}`, 'test');
+    let clock = 0;
+    const replies = [...traceFileReplies('n.json', utf8(exportJson(rec.events)), () => (clock += 5))];
+    expect(replies.map((r) => (r.kind === 'slice' ? r.events.length : r.kind))).toEqual([EVENTS_PER_SLICE, EVENTS_PER_SLICE, 3, 'done']);
+    const done = replies.at(-1)!;
+    expect(done).toMatchObject({ kind: 'done', parseMs: 5, result: { ok: true, name: 'n.json', format: 'json', events: [] } });
+    const events = replies.flatMap((r) => (r.kind === 'slice' ? r.events : []));
+    expect(exportJson(events)).toBe(exportJson(rec.events));
+  });
+  it('sends a bad file as the verdict alone', () => {
+    const replies = [...traceFileReplies('x.json', utf8('{"format":"x"}'), () => 0)];
+    expect(replies).toEqual([{ kind: 'done', parseMs: 0, result: expect.objectContaining({ ok: false, code: 'TRACE_FORMAT' }) }]);
   });
 });
