@@ -12,6 +12,7 @@ import { GuestMachine } from '../guest/machine.ts';
 import { KernelOs } from '../shell/kernel-os.ts';
 import { Shell } from '../shell/shell.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
+import { modelledCostNs } from '../trace/cost.ts';
 import type { ProcessEvent, TraceEvent } from '../trace/event.ts';
 import { Scheduler, type LineResult } from './scheduler.ts';
 import { classifyLine } from './script.ts';
@@ -50,7 +51,8 @@ export type RunOutcome =
 
 /** A prepared run: step through it, run to a line, or to the end; `replay()` starts an identical one. */
 export class ScenarioRun {
-  readonly recorder = new TraceRecorder();
+  /** Modelled virtual time (sim/trace/cost.ts): each event advances the trace clock by its cost. */
+  readonly recorder = new TraceRecorder({ cost: modelledCostNs });
   readonly host: Kernel;
   readonly plan: PlanResult;
   readonly lab: Lab | null = null;

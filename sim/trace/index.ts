@@ -15,6 +15,7 @@
 //   pcapng.ts, netsynth.ts, caps.ts: the building blocks
 export * from './event.ts';
 export * from './clock.ts';
+export * from './cost.ts';
 export * from './recorder.ts';
 export * from './causality.ts';
 export * from './summary.ts';

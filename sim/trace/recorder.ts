@@ -17,6 +17,8 @@ export interface RecorderOptions {
   clock?: TraceClock;
   /** Advance the clock by this many ns after each event (default 0: the scheduler owns time). */
   tickNs?: number;
+  /** Advance the clock after each event by its cost (cost.ts modelledCostNs): modelled virtual time. */
+  cost?: (e: TraceEvent) => number;
 }
 
 export type TraceListener = (e: TraceEvent) => void;
@@ -24,6 +26,7 @@ export type TraceListener = (e: TraceEvent) => void;
 export class TraceRecorder {
   readonly clock: TraceClock;
   private readonly tickNs: number;
+  private readonly cost: ((e: TraceEvent) => number) | undefined;
   private readonly list: TraceEvent[] = [];
   private readonly causes: (number | null)[] = [];
   private readonly listeners = new Set<TraceListener>();
@@ -36,6 +39,7 @@ export class TraceRecorder {
   constructor(opts: RecorderOptions = {}) {
     this.clock = opts.clock ?? new TraceClock();
     this.tickNs = opts.tickNs ?? 0;
+    this.cost = opts.cost;
   }
 
   /** Recorded events in order (do not mutate). */
@@ -64,6 +68,7 @@ export class TraceRecorder {
     else this.clock.advanceTo(e.t);
     this.list.push(e);
     if (this.tickNs) this.clock.advance(this.tickNs);
+    if (this.cost) this.clock.advance(this.cost(e));
     for (const fn of this.listeners) fn(e);
     return e;
   }

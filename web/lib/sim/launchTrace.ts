@@ -9,6 +9,7 @@ import { loadTree, type TreeEntry } from '../../../sim/host/tree.ts';
 import { launchFromPlan } from '../../../sim/lab/plan.ts';
 import { planLaunch, parseFilesystems, type PlanOptions } from '../../../sim/libvirt/index.ts';
 import { TraceRecorder } from '../../../sim/trace/recorder.ts';
+import { modelledCostNs } from '../../../sim/trace/cost.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
 
 export type LaunchTraceResult =
@@ -38,7 +39,7 @@ export function launchTrace(xml: string, opts: PlanOptions): LaunchTraceResult {
   const hostDirs = parseFilesystems(xml, opts.era).map((fs) => fs.src).filter((s): s is string => typeof s === 'string');
   const kernel = new Kernel({ name: 'host', rootFs: 'ext4', seed: 1 });
   loadTree(kernel, '/', sourceDirEntries(hostDirs));
-  const recorder = new TraceRecorder();
+  const recorder = new TraceRecorder({ cost: modelledCostNs });
   const lab = launchFromPlan(plan, { kernel, recorder, qemuVersion: plan.qemuVersion, seed: 1 });
   return { ok: true, events: [...recorder.events], hostDirs, qemuStatus: lab.qemu.status, stderr: { helper: lab.stderr.helper, qemu: lab.qemu.stderr } };
 }
