@@ -7,13 +7,14 @@ import { test, expect, type Page } from '@playwright/test';
 import { inPage, waitForPlayground, watchErrors } from './support.ts';
 
 /** The focused element, described for assertions and for the log of the walk. */
-interface Focused { tag: string; testid: string | null; id: string; label: string | null; role: string | null; inDialog: string | null }
+interface Focused { tag: string; testid: string | null; id: string; label: string | null; role: string | null; inDialog: string | null; inHex: boolean }
 const FOCUSED = `(() => {
   const a = document.activeElement;
-  if (!a || a === document.body) return { tag: 'BODY', testid: null, id: '', label: null, role: null, inDialog: null };
+  if (!a || a === document.body) return { tag: 'BODY', testid: null, id: '', label: null, role: null, inDialog: null, inHex: false };
   return {
     tag: a.tagName, testid: a.getAttribute('data-testid'), id: a.id, label: a.getAttribute('aria-label'),
     role: a.getAttribute('role'), inDialog: a.closest('dialog')?.getAttribute('data-testid') ?? null,
+    inHex: a.closest('[data-testid="hex-view"]') !== null,
   };
 })()`;
 const focused = (page: Page) => inPage<Focused>(page, FOCUSED);
@@ -136,9 +137,24 @@ test('usable by keyboard alone: keyboard-only walk through the main flow', async
   await expect(detail.locator('.title')).toContainText(`#${last} `);
   await expect(hex).toBeVisible();
   expect((await focused(page)).role).toBe('listbox');
+  // The decoded fields are buttons: Tab reaches them, and the focused field's bytes are marked in
+  // the dump (field ↔ byte cross-highlighting without a pointer).
+  await tabUntil(page, (f) => f.inHex, 'the decoded fields of the selected event', 4);
+  const fields = hex.locator('.fields button');
+  const marked = hex.locator('pre.bytes .b.m');
+  const range = async (i: number) => [Number(await fields.nth(i).getAttribute('data-start')), Number(await fields.nth(i).getAttribute('data-end'))] as const;
+  await expect(fields.nth(0)).toBeFocused();
+  await expect(fields.nth(0)).toHaveClass(/\bon\b/);
+  const [s0, e0] = await range(0);
+  await expect(marked).toHaveCount(e0 - s0);
+  await page.keyboard.press('Tab');
+  await expect(fields.nth(1)).toBeFocused();
+  const [s1, e1] = await range(1);
+  await expect(marked).toHaveCount(e1 - s1);
+  await expect(marked.first()).toHaveAttribute('data-i', String(s1));
 
   // 7. `?` opens the shortcuts overlay (a modal dialog holding the focus); Escape closes it and the
-  // focus comes back to the table.
+  // focus comes back to where it was.
   await page.keyboard.press('?');
   const help = page.getByTestId('shortcuts-dialog');
   await expect(help).toBeVisible();
@@ -146,7 +162,7 @@ test('usable by keyboard alone: keyboard-only walk through the main flow', async
   expect((await focused(page)).inDialog).toBe('shortcuts-dialog');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
-  expect((await focused(page)).role).toBe('listbox');
+  await expect(fields.nth(1)).toBeFocused();
 
   // 8. `t` cycles the theme: system (light here) → light → dark.
   const theme = () => inPage<string>(page, 'document.documentElement.dataset.theme');
