@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '../../sim/p9/index.ts';
-import { exportJson, TraceRecorder } from '../../sim/trace/index.ts';
+import { exportJson, exportPcapng, importJson, TraceRecorder } from '../../sim/trace/index.ts';
 import { inPage, PROXY_XML, setXml, waitForPlayground } from './support.ts';
 
 const N = 100_000;
@@ -214,4 +214,39 @@ test('bad trace files are refused with a located message and the live trace stay
   await expect.poll(() => statusCounts(page)).toEqual([20, 20]);
   await page.getByTestId('trace-file-back').click();
   await expect.poll(() => statusCounts(page)).toEqual([live, live]);
+});
+
+test('a pcapng capture opens too (its 9P messages), and a running scenario keeps recording underneath a file', async ({ page }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-scenario').click();
+  const panel = page.getByTestId('scenario-panel');
+  await expect(panel.getByTestId('trace-table').locator('.row').first()).toBeVisible();
+  const status = panel.locator('#trace-filter-status');
+  const counts = async () => {
+    const m = /^\s*(\d+) of (\d+) events\s*$/.exec((await status.textContent()) ?? '');
+    expect(m).toBeTruthy();
+    return [Number(m![1]), Number(m![2])];
+  };
+  const [, before] = await counts();
+
+  // Our own pcapng export of a small trace: the 9P messages (Twalk, Rwalk) come back; proxy frames are not 9P.
+  const small = importJson(benchTraceJson(10)).events;
+  await panel.getByTestId('trace-open').setInputFiles({ name: 'small.pcapng', mimeType: 'application/octet-stream', buffer: Buffer.from(exportPcapng(small)) });
+  const banner = panel.getByTestId('trace-file-banner');
+  await expect(banner).toContainText('small.pcapng (4 events, pcapng capture, 9P messages only)');
+  await expect.poll(counts).toEqual([4, 4]);
+  await expect(panel.getByTestId('trace-table').locator('.row .sum').first()).toContainText('Twalk');
+  await expect(banner).toContainText(`the live trace (${before} events) keeps recording`);
+
+  // The scenario runs to the end while the capture is shown: the views stay on the file, the banner counts the live events.
+  await panel.getByTestId('scenario-run').click();
+  await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
+  await expect(banner).not.toContainText(`the live trace (${before} events)`);
+  const live = Number(/the live trace \((\d+) events\)/.exec((await banner.textContent()) ?? '')![1]);
+  expect(live).toBeGreaterThan(before);
+  expect(await counts()).toEqual([4, 4]);
+  await panel.getByTestId('trace-file-back').click();
+  await expect.poll(counts).toEqual([live, live]);
 });
