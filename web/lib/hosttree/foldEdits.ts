@@ -58,11 +58,14 @@ class Tree {
 
   find(path: string): TreeEntryJson | undefined { return this.entries.find((x) => x.path === path); }
 
+  /** Entries by path (a tree has thousands at most; rebuilt per operation, not kept in step). */
+  index(): Map<string, TreeEntryJson> { return new Map(this.entries.map((x) => [x.path, x])); }
+
   /** The entry that describes the inode: `hardlink_of` followed (a link may name a link). */
-  primary(e: TreeEntryJson): TreeEntryJson {
+  primary(e: TreeEntryJson, byPath = this.index()): TreeEntryJson {
     let cur = e;
-    for (let guard = 0; typeof cur['hardlink_of'] === 'string' && guard < this.entries.length; guard++) {
-      const next = this.find(cur['hardlink_of']);
+    for (let guard = 0; typeof cur['hardlink_of'] === 'string' && guard < byPath.size; guard++) {
+      const next = byPath.get(cur['hardlink_of']);
       if (!next) break;
       cur = next;
     }
@@ -71,8 +74,9 @@ class Tree {
 
   /** Every entry of the inode `e` is (its primary and all the links to it), in array order. */
   group(e: TreeEntryJson): TreeEntryJson[] {
-    const p = this.primary(e);
-    return this.entries.filter((x) => this.primary(x) === p);
+    const byPath = this.index();
+    const p = this.primary(e, byPath);
+    return this.entries.filter((x) => this.primary(x, byPath) === p);
   }
 
   /** Is a proper ancestor of `path` a symlink of the tree? Then the entry path would not name what the kernel touched. */
@@ -96,7 +100,8 @@ class Tree {
     const gone = new Set(this.entries.filter((x) => under(x.path, path)));
     if (!gone.size) return;
     const goneNames = new Set([...gone].map((x) => x.path));
-    const primaryOf = new Map(this.entries.map((x) => [x, this.primary(x)] as const));
+    const byPath = this.index();
+    const primaryOf = new Map(this.entries.map((x) => [x, this.primary(x, byPath)] as const));
     const promoted = new Map<TreeEntryJson, string>(); // a removed primary → the name now describing its inode
     this.entries = this.entries.filter((x) => !gone.has(x)).map((x) => {
       const p = primaryOf.get(x)!;
@@ -126,24 +131,26 @@ class Tree {
    * break that: then the shallowest name describes the inode, at the group's first array slot.
    */
   fixLinkOrder(): void {
-    const seen = new Set<TreeEntryJson>();
-    for (const e of this.entries) {
-      const p = this.primary(e);
-      if (seen.has(p)) continue;
-      seen.add(p);
-      const g = this.group(p);
-      if (g.length < 2) continue;
+    if (!this.entries.some((x) => typeof x['hardlink_of'] === 'string')) return;
+    const byPath = this.index();
+    const groups = new Map<TreeEntryJson, number[]>(); // primary → array slots of its names, ascending
+    this.entries.forEach((x, i) => {
+      const p = this.primary(x, byPath);
+      const slots = groups.get(p);
+      if (slots) slots.push(i); else groups.set(p, [i]);
+    });
+    const out = [...this.entries];
+    for (const [p, slots] of groups) {
+      if (slots.length < 2) continue;
+      const g = slots.map((i) => this.entries[i]!);
       const best = g.reduce((a, b) => (depth(b.path) < depth(a.path) ? b : a));
       if (best === p) continue; // g[0] is the primary (checkTree: links come after it); a tie keeps it
-      const slots = g.map((x) => this.entries.indexOf(x)).sort((a, b) => a - b);
       const { hardlink_of: _h, path: _p, ...body } = p;
-      const others = g.filter((x) => x !== best);
-      const next = [{ ...body, path: best.path } as TreeEntryJson, ...others.map((x) => ({ path: x.path, type: body['type'], mode: body['mode'], uid: body['uid'], gid: body['gid'], hardlink_of: best.path }) as TreeEntryJson)];
-      const copy = [...this.entries];
-      slots.forEach((slot, i) => { copy[slot] = next[i]!; });
-      this.entries = copy;
-      for (const x of next) seen.add(x);
+      const link = (x: TreeEntryJson): TreeEntryJson => ({ path: x.path, type: body['type'], mode: body['mode'], uid: body['uid'], gid: body['gid'], hardlink_of: best.path });
+      const next = [{ ...body, path: best.path } as TreeEntryJson, ...g.filter((x) => x !== best).map(link)];
+      slots.forEach((slot, i) => { out[slot] = next[i]!; });
     }
+    this.entries = out;
   }
 }
 
