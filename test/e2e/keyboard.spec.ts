@@ -76,15 +76,17 @@ test('usable by keyboard alone: keyboard-only walk through the main flow', async
   await expect(script.locator('li').first()).toContainText('Rsymlink');
   await expect(script.locator('li').nth(1)).toHaveAttribute('data-status', 'pending');
 
-  // 4. Run to end. The Step button is disabled while the request runs, which drops the focus to the
-  // body in Chromium, but the sequential-navigation point stays on it: the next Tab is "Run to end".
+  // 4. Run to end. While the request runs Step is only aria-disabled, so it keeps the focus.
   await expect(step).toBeEnabled();
+  await expect(step).toBeFocused();
   await page.keyboard.press('Tab');
   const run = page.getByTestId('scenario-run');
   await expect(run).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(script.locator('li[data-status="pending"]')).toHaveCount(0);
   await expect(run).toBeDisabled();
+  // The script is done: Step and Run are disabled, and the focus went on to Restart (not <body>).
+  await expect(page.getByTestId('scenario-restart')).toBeFocused();
   // The proxy helper (QEMU 7.2) keeps the walk inside the export: the open of etc/shadow fails.
   await expect(script.locator('li').nth(2)).toHaveAttribute('data-status', 'failed');
   await expect(script.locator('li').nth(2)).toContainText('Rlerror ENOENT');

@@ -5,6 +5,7 @@
 // Runs in the simulation worker (web/lib/sim/handle.ts); plain structured-cloneable data out.
 import { parseScenario, checkCell, checkHost, applyCell, ScenarioRun, ScenarioError, type MatrixCell, type Scenario, type TreeEntry } from '../../../sim/scenario/index.ts';
 import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
+import { GUEST_ROOT_TREE } from '../../../sim/guest/machine.ts';
 
 /** Longest stdout/stderr excerpt shown per line; the full text is one click away in the scenario tab. */
 export const EXCERPT_CHARS = 160;
@@ -62,16 +63,24 @@ const under = (path: string, dir: string): boolean => path === dir || path.start
 
 /**
  * The host's secrets for this scenario: files (and devices) of the host tree OUTSIDE the export whose
- * content a guest could only know by escaping. Short contents (< 4 chars) are skipped: too likely
- * to appear in output by chance.
+ * content a guest could only know by escaping. The evidence searched for is the first line of the
+ * file (trimmed, at least 4 characters) that the guest could NOT know legitimately: a line that also
+ * occurs in the guest's own files (GUEST_ROOT_TREE, the scenario's guest tree) or in the export is
+ * not evidence — the host's `/etc/group` starts with `root:x:0:`, which is in every passwd line, so
+ * a guest reading its own /etc/passwd must not count as reading the host's /etc/group. A file with
+ * no such line is not searched for.
  */
 export function hostSecrets(s: Scenario): { path: string; needle: string }[] {
+  const known: string[] = [];
+  for (const e of [...GUEST_ROOT_TREE, ...(s.guest.tree as TreeEntry[])]) if (e.content !== undefined) known.push(e.content);
+  for (const e of s.host.tree as TreeEntry[]) if (under(e.path, s.host.export) && e.content !== undefined) known.push(e.content);
+  const legit = (line: string) => known.some((k) => k.includes(line));
   const out: { path: string; needle: string }[] = [];
   for (const e of s.host.tree as TreeEntry[]) {
     if (e.type !== 'file' && e.type !== 'chardev' && e.type !== 'blockdev') continue;
     if (under(e.path, s.host.export) || e.content === undefined) continue;
-    const needle = (e.content.split('\n').find((l) => l.trim() !== '') ?? '').trim();
-    if (needle.length >= 4) out.push({ path: e.path, needle });
+    const needle = e.content.split('\n').map((l) => l.trim()).find((l) => l.length >= 4 && !legit(l));
+    if (needle !== undefined) out.push({ path: e.path, needle });
   }
   return out;
 }
