@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '../../sim/p9/index.ts';
 import { exportJson, exportPcapng, importJson, TraceRecorder } from '../../sim/trace/index.ts';
-import { inPage, PROXY_XML, setXml, waitForPlayground } from './support.ts';
+import { axeViolations, inPage, PROXY_XML, setXml, waitForPlayground } from './support.ts';
 
 const N = 100_000;
 const ROW = 22; // TraceTable's itemSize (px)
@@ -206,6 +206,11 @@ test('bad trace files are refused with a located message and the live trace stay
   await expect(input).toHaveAccessibleName('Open a trace file (JSON trace, pcapng or pcap)');
   await input.focus();
   await expect(input).toBeFocused();
+  // The error as shown passes axe-core in both themes.
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toHaveCount(0);
   // A small good file opens, and Back returns to the live trace.
@@ -239,6 +244,10 @@ test('a pcapng capture opens too (its 9P messages), and a running scenario keeps
   await expect.poll(counts).toEqual([4, 4]);
   await expect(panel.getByTestId('trace-table').locator('.row .sum').first()).toContainText('Twalk');
   await expect(banner).toContainText(`the live trace (${before} events) keeps recording`);
+  // The banner passes axe-core in both themes.
+  expect(await axeViolations(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await axeViolations(page)).toEqual([]);
 
   // The scenario runs to the end while the capture is shown: the views stay on the file, the banner counts the live events.
   await panel.getByTestId('scenario-run').click();
