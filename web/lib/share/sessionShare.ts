@@ -25,13 +25,8 @@ export type SessionAction =
   /** A WASI program the user uploaded into /guests (web/lib/wasi/upload.ts). */
   | { do: 'upload'; name: string; wasm_b64: string };
 
-export type SharedHostEdit =
-  | { op: 'write'; path: string; content_b64: string }
-  | { op: 'mkdir'; path: string }
-  | { op: 'delete'; path: string }
-  | { op: 'chmod'; path: string; mode: number }
-  | { op: 'chown'; path: string; uid: number; gid: number }
-  | { op: 'rename'; path: string; to: string };
+/** A HostEdit as JSON: the same edits, a write's bytes as base64. */
+export type SharedHostEdit = Exclude<HostEdit, { op: 'write' }> | { op: 'write'; path: string; content_b64: string };
 
 export interface SessionShare {
   /** The inputs the run was opened with, when they differ from the link's own (a stale run). */
@@ -60,12 +55,12 @@ const fail = (where: string, problem: string): never => {
 
 export function shareHostEdit(e: HostEdit): SharedHostEdit {
   if (e.op === 'write') return { op: 'write', path: e.path, content_b64: bytesToBase64(e.content) };
-  return { ...e } as SharedHostEdit;
+  return { ...e };
 }
 
 export function hostEditOf(e: SharedHostEdit): HostEdit {
   if (e.op === 'write') return { op: 'write', path: e.path, content: bytesOf(e.content_b64) };
-  return { ...e } as unknown as HostEdit;
+  return { ...e };
 }
 
 /** The bytes of base64 that readSessionShare has checked. */
