@@ -18,7 +18,10 @@ export const CAP_LAST_CAP = 40;
 export const CAP_FULL_SET = (1n << BigInt(CAP_LAST_CAP + 1)) - 1n;
 export const CAP_EMPTY_SET = 0n;
 
-export const capBit = (c: number): bigint => 1n << BigInt(c);
+/** 1n << c for every capability number, built once (perf: capable() runs on every permission check;
+ * a BigInt shift allocates). */
+const CAP_BITS: readonly bigint[] = Array.from({ length: 64 }, (_, i) => 1n << BigInt(i));
+export const capBit = (c: number): bigint => CAP_BITS[c] ?? 1n << BigInt(c);
 export const capMask = (...names: CapName[]): bigint =>
   names.reduce((m, n) => m | capBit(CAP[n]), 0n);
 

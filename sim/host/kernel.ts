@@ -130,12 +130,25 @@ export interface UtimeSpec {
 }
 
 const KEEP_ID = 0xffffffff;
+/** A syscall's argument record, or undefined when a hot syscall ran unobserved (see Kernel.observed). */
+type ArgsRecord = Record<string, unknown> | undefined;
 /** A non-blocking try that would sleep (the caller builds the Blocked result). */
 const SLEEP = Symbol('sleep');
-/** read(2) on a socket is recvmsg without control data: its bytes. */
-const recvData = (v: RecvResult): Uint8Array => v.data;
 /** The cancel of a sleep that holds nothing (one shared function, not one per sleep). */
 const NOOP = (): void => {};
+/** Shared empty lists and options (perf: not one per call). Never mutated. */
+const NO_FILES: readonly OpenFile[] = Object.freeze([]) as readonly OpenFile[];
+const NO_FDS: readonly number[] = Object.freeze([]) as readonly number[];
+const NO_OPTS = Object.freeze({});
+
+/** openat's argument record. */
+function openArgs(dirfd: number, p: string, flags: number, mode: number): Record<string, unknown> {
+  return { dirfd, path: bstrToText(p), flags, mode: '0' + (mode & 0o7777).toString(8) };
+}
+/** sendmsg's argument record (the bytes summarized). */
+function sendmsgArgs(fd: number, data: Uint8Array, fds: readonly number[], flags: number): Record<string, unknown> {
+  return { fd, data: summarize(data), fds, flags };
+}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
@@ -470,9 +483,19 @@ export class Kernel {
     return this.observers.length ? summarize(data) : data;
   }
 
-  private emit<T>(t: Process, syscall: string, args: Record<string, unknown>, r: SysResult<T>): void {
+  /** Is anyone observing syscalls? The hot syscalls build their argument records only then (perf:
+   * the arguments of an unobserved call are never looked at; see ArgsRecord). */
+  private get observed(): boolean {
+    return this.observers.length !== 0;
+  }
+
+  /**
+   * Record one syscall. `args` is undefined only for a hot syscall made while nobody observed (it did
+   * not build its record); an observer subscribed in the middle of such a call sees the calls after it.
+   */
+  private emit<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>): void {
     const seq = this.seq++;
-    if (this.observers.length === 0) return;
+    if (this.observers.length === 0 || args === undefined) return;
     // write/pwrite/sendmsg/fsetxattr hand their bytes over raw and only an observed call pays for the
     // hex summary (perf: no string per write when nobody watches; see dataArg).
     if (args.data instanceof Uint8Array) args = { ...args, data: summarize(args.data) };
@@ -502,8 +525,9 @@ export class Kernel {
     return { ok: false, errno: 'EAGAIN', blocked: b.blocked, resume: () => this.mapResult(b.resume(), fn), cancel: () => b.cancel() };
   }
 
-  /** Run a syscall body, record it, and announce changes. */
-  private sys<T>(t: Process, syscall: string, args: Record<string, unknown>, body: () => SysResult<T>, mutates = false): SysResult<T> {
+  /** Run a syscall body, record it, and announce changes. The hot syscalls do the same without the
+   * body closure: they check ESRCH, set currentTask around their body and end with finish(). */
+  private sys<T>(t: Process, syscall: string, args: ArgsRecord, body: () => SysResult<T>, mutates = false): SysResult<T> {
     if (t.state !== 'running') return err('ESRCH');
     const outer = this.currentTask;
     this.currentTask = t;
@@ -513,6 +537,11 @@ export class Kernel {
     } finally {
       this.currentTask = outer;
     }
+    return this.finish(t, syscall, args, r, mutates);
+  }
+
+  /** The end of every syscall: namespace generation, the record, the change announcement. */
+  private finish<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>, mutates: boolean): SysResult<T> {
     if (mutates && r.ok) this.nsGen++;
     this.emit(t, syscall, args, r);
     if (mutates && r.ok && this.changeObservers.length) {
@@ -522,11 +551,13 @@ export class Kernel {
     return r;
   }
 
-  /** A Blocked result whose resume() re-runs `retry` (and records the completion). */
+  /** A Blocked result whose resume() re-runs `retry` (and records the completion). `args` must be the
+   * call's record (a sleeping call always builds it: it may be observed when it completes). */
   private blocked<T>(t: Process, syscall: string, args: Record<string, unknown>, info: WaitInfo, retry: () => SysResult<T>, cancel: () => void = NOOP): Blocked<T> {
     const b: Blocked<T> = {
       ok: false, errno: 'EAGAIN', blocked: info,
-      resume: () => this.sys(t, syscall, { ...args, resumed: true }, retry, true),
+      // The "resumed" copy of the record only when someone observes (perf: one resume per request).
+      resume: () => this.sys(t, syscall, this.observed ? { ...args, resumed: true } : args, retry, true),
       cancel,
     };
     return b;
@@ -768,17 +799,23 @@ export class Kernel {
     return [t.cred.rgid, t.cred.egid, t.cred.sgid];
   }
 
+  // setresuid/setresgid run 4× per creating proxy request (the setxid broadcast over two threads,
+  // §10.3): no body closure, the record only when observed. The body cannot throw.
   setresuid(t: Process, r: number, e: number, s: number): SysResult<void> {
-    return this.sys(t, 'setresuid', { ruid: r | 0, euid: e | 0, suid: s | 0 }, () => {
-      const x = credops.setresuid(t, r, e, s);
-      return x ? err(x) : OK_VOID;
-    });
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    const x = credops.setresuid(t, r, e, s);
+    this.currentTask = outer;
+    return this.finish(t, 'setresuid', this.observed ? { ruid: r | 0, euid: e | 0, suid: s | 0 } : undefined, x ? err(x) : OK_VOID, false);
   }
   setresgid(t: Process, r: number, e: number, s: number): SysResult<void> {
-    return this.sys(t, 'setresgid', { rgid: r | 0, egid: e | 0, sgid: s | 0 }, () => {
-      const x = credops.setresgid(t, r, e, s);
-      return x ? err(x) : OK_VOID;
-    });
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    const x = credops.setresgid(t, r, e, s);
+    this.currentTask = outer;
+    return this.finish(t, 'setresgid', this.observed ? { rgid: r | 0, egid: e | 0, sgid: s | 0 } : undefined, x ? err(x) : OK_VOID, false);
   }
   setuid(t: Process, uid: number): SysResult<void> {
     // setuid(2): with CAP_SETUID all three ids; otherwise only the effective id (to ruid or suid).
@@ -796,12 +833,12 @@ export class Kernel {
   /** setfsuid(2) returns the previous fsuid and never fails visibly. */
   setfsuid(t: Process, uid: number): number {
     const old = credops.setfsuid(t, uid);
-    this.emit(t, 'setfsuid', { fsuid: uid | 0 }, ok(old));
+    this.emit(t, 'setfsuid', this.observed ? { fsuid: uid | 0 } : undefined, ok(old));
     return old;
   }
   setfsgid(t: Process, gid: number): number {
     const old = credops.setfsgid(t, gid);
-    this.emit(t, 'setfsgid', { fsgid: gid | 0 }, ok(old));
+    this.emit(t, 'setfsgid', this.observed ? { fsgid: gid | 0 } : undefined, ok(old));
     return old;
   }
   setgroups(t: Process, groups: number[]): SysResult<void> {
@@ -842,12 +879,22 @@ export class Kernel {
   }
 
   openat(t: Process, dirfd: number, path: PathArg, flags: number, mode = 0): SysResult<number> {
+    if (t.state !== 'running') return err('ESRCH');
     const p = toBstr(path);
-    const args = { dirfd, path: bstrToText(p), flags, mode: '0' + (mode & 0o7777).toString(8) };
-    return this.sys(t, 'openat', args, () => this.doOpen(t, dirfd, p, flags, mode, args), (flags & (O_CREAT | O_TRUNC)) !== 0);
+    const args = this.observed ? openArgs(dirfd, p, flags, mode) : undefined;
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<number>;
+    try {
+      r = this.doOpen(t, dirfd, p, flags, mode, args);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'openat', args, r, (flags & (O_CREAT | O_TRUNC)) !== 0);
   }
 
-  private doOpen(t: Process, dirfd: number, p: string, flags: number, mode: number, args: Record<string, unknown>): SysResult<number> {
+  private doOpen(t: Process, dirfd: number, p: string, flags: number, mode: number, args: ArgsRecord): SysResult<number> {
+    const flags0 = flags;
     // build_open_flags(): O_PATH keeps only O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC; 64-bit opens always
     // carry O_LARGEFILE (force_o_largefile) except O_PATH ones.
     if (flags & O_PATH) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
@@ -910,7 +957,8 @@ export class Kernel {
         return s;
       }
     }
-    if (isFifo(a.mode)) return this.openFifo(t, loc, p, kept, cloexec, args);
+    // A FIFO open may sleep: its record is needed then, observed or not.
+    if (isFifo(a.mode)) return this.openFifo(t, loc, p, kept, cloexec, args ?? openArgs(dirfd, p, flags0, mode));
     const file = new OpenFile(this.nextObjectId('file'), kindOf(a.mode), kept, loc, p, undefined, undefined, rdev);
     file.handle = handle;
     return this.installNew(t, file, cloexec);
@@ -1016,12 +1064,18 @@ export class Kernel {
   }
 
   close(t: Process, fd: number): SysResult<void> {
-    return this.sys(t, 'close', { fd }, () => {
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<void>;
+    try {
       const f = t.files.remove(fd);
-      if (!f) return err('EBADF');
-      this.putFile(f);
-      return OK_VOID;
-    });
+      if (f) this.putFile(f);
+      r = f ? OK_VOID : err('EBADF');
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'close', this.observed ? { fd } : undefined, r, false);
   }
 
   /** Drop one reference to a description; release it when none is left. */
@@ -1121,8 +1175,18 @@ export class Kernel {
   // ------------------------------------------------------------------ read / write
 
   read(t: Process, fd: number, len: number): SysResult<Uint8Array> {
+    if (t.state !== 'running') return err('ESRCH');
+    // The record is built even unobserved: a read may sleep, and its completion is recorded.
     const args = { fd, len };
-    return this.sys(t, 'read', args, () => this.doRead(t, fd, len, undefined, args), false);
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<Uint8Array>;
+    try {
+      r = this.doRead(t, fd, len, undefined, args);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'read', args, r, false);
   }
 
   pread(t: Process, fd: number, len: number, pos: number): SysResult<Uint8Array> {
@@ -1138,9 +1202,7 @@ export class Kernel {
     const f = this.fdFile(t, fd);
     if (!f || !f.canRead()) return err('EBADF');
     if (len < 0) return err('EINVAL');
-    if (f.socket) {
-      return this.mapResult(this.doRecv(t, f, len, 0, 0, args, false, 'read'), recvData);
-    }
+    if (f.socket) return this.socketRead(t, f, len, args);
     if (f.pipe) return this.pipeRead(t, f, len, args);
     const loc = f.loc!;
     const a = loc.inode.getattr();
@@ -1173,7 +1235,16 @@ export class Kernel {
   }
 
   write(t: Process, fd: number, data: Uint8Array): SysResult<number> {
-    return this.sys(t, 'write', { fd, data: this.dataArg(data) }, () => this.doWrite(t, fd, data, undefined), true);
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<number>;
+    try {
+      r = this.doWrite(t, fd, data, undefined);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'write', this.observed ? { fd, data: summarize(data) } : undefined, r, true);
   }
 
   pwrite(t: Process, fd: number, data: Uint8Array, pos: number): SysResult<number> {
@@ -1188,7 +1259,8 @@ export class Kernel {
   private doWrite(t: Process, fd: number, data: Uint8Array, at: number | undefined): SysResult<number> {
     const f = this.fdFile(t, fd);
     if (!f || !f.canWrite()) return err('EBADF');
-    if (f.socket) return this.doSend(t, f, data, [], 0, { fd }, 'write');
+    // A sleeping write records just {fd} (and {fd, resumed} when it completes).
+    if (f.socket) return this.doSend(t, f, data, NO_FILES, 0, fd, undefined, 'write');
     if (f.pipe) {
       const pp = f.pipe;
       const attempt = (): SysResult<number> => {
@@ -1307,23 +1379,43 @@ export class Kernel {
     return this.fstatat(t, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, 'lstat');
   }
   fstatat(t: Process, dirfd: number, path: PathArg, flags: number, name = 'newfstatat'): SysResult<Stat> {
+    if (t.state !== 'running') return err('ESRCH');
     const p = toBstr(path);
-    return this.sys(t, name, { dirfd, path: bstrToText(p), flags }, () => {
-      if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return err('EINVAL');
-      const r = this.lookupAt(t, dirfd, p, !(flags & AT_SYMLINK_NOFOLLOW), flags);
-      return r.ok ? ok(this.statOf(r.value)) : r;
-    });
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<Stat>;
+    try {
+      r = this.doFstatat(t, dirfd, p, flags);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, name, this.observed ? { dirfd, path: bstrToText(p), flags } : undefined, r, false);
+  }
+  private doFstatat(t: Process, dirfd: number, p: string, flags: number): SysResult<Stat> {
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return err('EINVAL');
+    const r = this.lookupAt(t, dirfd, p, !(flags & AT_SYMLINK_NOFOLLOW), flags);
+    return r.ok ? ok(this.statOf(r.value)) : r;
   }
   fstat(t: Process, fd: number): SysResult<Stat> {
-    return this.sys(t, 'fstat', { fd }, () => {
-      const f = this.fdFile(t, fd);
-      if (!f) return err('EBADF');
-      if (f.loc) return ok(this.statOf(f.loc));
-      // Anonymous pipes and sockets: a pipefs/sockfs inode.
-      const mode = f.socket ? S_IFSOCK | 0o777 : S_IFIFO | 0o600;
-      const now = this.now();
-      return ok({ dev: 0x9, ino: f.id, nlink: 1, mode, uid: t.cred.euid, gid: t.cred.egid, rdev: 0n, size: 0, blksize: 4096, blocks: 0, atime: now, mtime: now, ctime: now });
-    });
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<Stat>;
+    try {
+      r = this.doFstat(t, fd);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'fstat', this.observed ? { fd } : undefined, r, false);
+  }
+  private doFstat(t: Process, fd: number): SysResult<Stat> {
+    const f = this.fdFile(t, fd);
+    if (!f) return err('EBADF');
+    if (f.loc) return ok(this.statOf(f.loc));
+    // Anonymous pipes and sockets: a pipefs/sockfs inode.
+    const mode = f.socket ? S_IFSOCK | 0o777 : S_IFIFO | 0o600;
+    const now = this.now();
+    return ok({ dev: 0x9, ino: f.id, nlink: 1, mode, uid: t.cred.euid, gid: t.cred.egid, rdev: 0n, size: 0, blksize: 4096, blocks: 0, atime: now, mtime: now, ctime: now });
   }
 
   statfs(t: Process, path: PathArg): SysResult<StatFs> {
@@ -1394,17 +1486,27 @@ export class Kernel {
     return this.mkdirat(t, AT_FDCWD, path, mode);
   }
   mkdirat(t: Process, dirfd: number, path: PathArg, mode: number): SysResult<void> {
+    if (t.state !== 'running') return err('ESRCH');
     const p = toBstr(path);
-    return this.sys(t, 'mkdirat', { dirfd, path: bstrToText(p), mode: '0' + (mode & 0o7777).toString(8) }, () => {
-      const ct = this.createTarget(t, dirfd, p, true);
-      if (!ct.ok) return ct;
-      const { parent, name } = ct.value;
-      const e = this.mayCreate(t, parent);
-      if (e) return err(e);
-      const own = initOwner(t, parent.inode.getattr(), S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~t.fs.umask));
-      const c = parent.inode.create(name, own);
-      return c.ok ? OK_VOID : c;
-    }, true);
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<void>;
+    try {
+      r = this.doMkdir(t, dirfd, p, mode);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'mkdirat', this.observed ? { dirfd, path: bstrToText(p), mode: '0' + (mode & 0o7777).toString(8) } : undefined, r, true);
+  }
+  private doMkdir(t: Process, dirfd: number, p: string, mode: number): SysResult<void> {
+    const ct = this.createTarget(t, dirfd, p, true);
+    if (!ct.ok) return ct;
+    const { parent, name } = ct.value;
+    const e = this.mayCreate(t, parent);
+    if (e) return err(e);
+    const own = initOwner(t, parent.inode.getattr(), S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~t.fs.umask));
+    const c = parent.inode.create(name, own);
+    return c.ok ? OK_VOID : c;
   }
 
   mknod(t: Process, path: PathArg, mode: number, rdev: bigint = 0n): SysResult<void> {
@@ -1435,20 +1537,30 @@ export class Kernel {
   }
   /** symlinkat(2): an empty target is ENOENT before anything else (getname of ""). */
   symlinkat(t: Process, target: PathArg, dirfd: number, path: PathArg): SysResult<void> {
+    if (t.state !== 'running') return err('ESRCH');
     const tg = toBstr(target);
     const p = toBstr(path);
-    return this.sys(t, 'symlinkat', { target: bstrToText(tg), dirfd, path: bstrToText(p) }, () => {
-      if (tg.length === 0) return err('ENOENT');
-      if (tg.length >= PATH_MAX) return err('ENAMETOOLONG');
-      const ct = this.createTarget(t, dirfd, p, false);
-      if (!ct.ok) return ct;
-      const { parent, name } = ct.value;
-      const e = this.mayCreate(t, parent);
-      if (e) return err(e);
-      const own = initOwner(t, parent.inode.getattr(), S_IFLNK | 0o777);
-      const c = parent.inode.create(name, { ...own, mode: S_IFLNK | 0o777, target: tg });
-      return c.ok ? OK_VOID : c;
-    }, true);
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<void>;
+    try {
+      r = this.doSymlink(t, tg, dirfd, p);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'symlinkat', this.observed ? { target: bstrToText(tg), dirfd, path: bstrToText(p) } : undefined, r, true);
+  }
+  private doSymlink(t: Process, tg: string, dirfd: number, p: string): SysResult<void> {
+    if (tg.length === 0) return err('ENOENT');
+    if (tg.length >= PATH_MAX) return err('ENAMETOOLONG');
+    const ct = this.createTarget(t, dirfd, p, false);
+    if (!ct.ok) return ct;
+    const { parent, name } = ct.value;
+    const e = this.mayCreate(t, parent);
+    if (e) return err(e);
+    const own = initOwner(t, parent.inode.getattr(), S_IFLNK | 0o777);
+    const c = parent.inode.create(name, { ...own, mode: S_IFLNK | 0o777, target: tg });
+    return c.ok ? OK_VOID : c;
   }
 
   link(t: Process, oldpath: PathArg, newpath: PathArg): SysResult<void> {
@@ -1518,12 +1630,18 @@ export class Kernel {
   }
 
   unlinkat(t: Process, dirfd: number, path: PathArg, flags: number): SysResult<void> {
+    if (t.state !== 'running') return err('ESRCH');
     const p = toBstr(path);
     const name = flags & AT_REMOVEDIR ? 'rmdir' : 'unlink';
-    return this.sys(t, name, { dirfd, path: bstrToText(p), flags }, () => {
-      if (flags & ~AT_REMOVEDIR) return err('EINVAL');
-      return flags & AT_REMOVEDIR ? this.doRmdir(t, dirfd, p) : this.doUnlink(t, dirfd, p);
-    }, true);
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<void>;
+    try {
+      r = flags & ~AT_REMOVEDIR ? err('EINVAL') : flags & AT_REMOVEDIR ? this.doRmdir(t, dirfd, p) : this.doUnlink(t, dirfd, p);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, name, this.observed ? { dirfd, path: bstrToText(p), flags } : undefined, r, true);
   }
 
   private doUnlink(t: Process, dirfd: number, p: string): SysResult<void> {
@@ -1570,56 +1688,66 @@ export class Kernel {
 
   /** renameat2(2) following do_renameat2()/vfs_rename() check order. */
   renameat2(t: Process, olddirfd: number, oldpath: PathArg, newdirfd: number, newpath: PathArg, flags: number): SysResult<void> {
+    if (t.state !== 'running') return err('ESRCH');
     const op = toBstr(oldpath);
     const np = toBstr(newpath);
-    return this.sys(t, 'renameat2', { olddirfd, oldpath: bstrToText(op), newdirfd, newpath: bstrToText(np), flags }, () => {
-      if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return err('EINVAL');
-      if (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE) return err('EINVAL');
-      if (flags & RENAME_WHITEOUT) return err('EINVAL');
-      const exchange = (flags & RENAME_EXCHANGE) !== 0;
-      const o = this.parentAt(t, olddirfd, op);
-      if (!o.ok) return o;
-      const n = this.parentAt(t, newdirfd, np);
-      if (!n.ok) return n;
-      const od = o.value.parent;
-      const nd = n.value.parent;
-      if (od.mnt !== nd.mnt) return err('EXDEV');
-      if (o.value.lastType !== 'normal') return err('EBUSY');
-      if (n.value.lastType !== 'normal') return err(flags & RENAME_NOREPLACE ? 'EEXIST' : 'EBUSY');
-      if (od.mnt.readonly) return err('EROFS');
-      const src = this.lookupChild(t, od, o.value.name);
-      if (!src) return err('ENOENT');
-      const dst = this.lookupChild(t, nd, n.value.name);
-      if (exchange && !dst) return err('ENOENT');
-      if (flags & RENAME_NOREPLACE && dst) return err('EEXIST');
-      const sa = src.inode.getattr();
-      const srcIsDir = isDir(sa.mode);
-      if (!srcIsDir) {
-        if (o.value.trailingSlash) return err('ENOTDIR');
-        if (!exchange && n.value.trailingSlash) return err('ENOTDIR');
-      }
-      // Source must not be an ancestor of the target (EINVAL); the target not one of the source (ENOTEMPTY).
-      if (this.isAncestorOrSelf(src.inode, nd.inode)) return err('EINVAL');
-      if (dst && this.isAncestorOrSelf(dst.inode, od.inode)) return err(exchange ? 'EINVAL' : 'ENOTEMPTY');
-      if (dst && sameInode(src.inode, dst.inode)) return OK_VOID;
-      let e = this.mayDelete(t, od, src, srcIsDir);
-      if (e) return err(e);
-      if (!dst) e = this.mayCreate(t, nd);
-      else e = this.mayDelete(t, nd, dst, exchange ? isDir(dst.inode.getattr().mode) : srcIsDir);
-      if (e) return err(e);
-      if (srcIsDir && !sameInode(od.inode, nd.inode)) {
-        // Moving a directory rewrites its '..': write permission on the directory itself.
-        const pe = this.permission(t, src, MAY_WRITE);
-        if (pe) return err(pe);
-      }
-      if (exchange && dst && isDir(dst.inode.getattr().mode) && !sameInode(od.inode, nd.inode)) {
-        const pe = this.permission(t, dst, MAY_WRITE);
-        if (pe) return err(pe);
-      }
-      if (src.mnt !== od.mnt || (dst && dst.mnt !== nd.mnt)) return err('EBUSY');
-      if (this.isMountpoint({ mnt: od.mnt, inode: src.inode })) return err('EBUSY');
-      return od.inode.rename(o.value.name, nd.inode, n.value.name, exchange);
-    }, true);
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<void>;
+    try {
+      r = this.doRename(t, olddirfd, op, newdirfd, np, flags);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'renameat2', this.observed ? { olddirfd, oldpath: bstrToText(op), newdirfd, newpath: bstrToText(np), flags } : undefined, r, true);
+  }
+  private doRename(t: Process, olddirfd: number, op: string, newdirfd: number, np: string, flags: number): SysResult<void> {
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return err('EINVAL');
+    if (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE) return err('EINVAL');
+    if (flags & RENAME_WHITEOUT) return err('EINVAL');
+    const exchange = (flags & RENAME_EXCHANGE) !== 0;
+    const o = this.parentAt(t, olddirfd, op);
+    if (!o.ok) return o;
+    const n = this.parentAt(t, newdirfd, np);
+    if (!n.ok) return n;
+    const od = o.value.parent;
+    const nd = n.value.parent;
+    if (od.mnt !== nd.mnt) return err('EXDEV');
+    if (o.value.lastType !== 'normal') return err('EBUSY');
+    if (n.value.lastType !== 'normal') return err(flags & RENAME_NOREPLACE ? 'EEXIST' : 'EBUSY');
+    if (od.mnt.readonly) return err('EROFS');
+    const src = this.lookupChild(t, od, o.value.name);
+    if (!src) return err('ENOENT');
+    const dst = this.lookupChild(t, nd, n.value.name);
+    if (exchange && !dst) return err('ENOENT');
+    if (flags & RENAME_NOREPLACE && dst) return err('EEXIST');
+    const sa = src.inode.getattr();
+    const srcIsDir = isDir(sa.mode);
+    if (!srcIsDir) {
+      if (o.value.trailingSlash) return err('ENOTDIR');
+      if (!exchange && n.value.trailingSlash) return err('ENOTDIR');
+    }
+    // Source must not be an ancestor of the target (EINVAL); the target not one of the source (ENOTEMPTY).
+    if (this.isAncestorOrSelf(src.inode, nd.inode)) return err('EINVAL');
+    if (dst && this.isAncestorOrSelf(dst.inode, od.inode)) return err(exchange ? 'EINVAL' : 'ENOTEMPTY');
+    if (dst && sameInode(src.inode, dst.inode)) return OK_VOID;
+    let e = this.mayDelete(t, od, src, srcIsDir);
+    if (e) return err(e);
+    if (!dst) e = this.mayCreate(t, nd);
+    else e = this.mayDelete(t, nd, dst, exchange ? isDir(dst.inode.getattr().mode) : srcIsDir);
+    if (e) return err(e);
+    if (srcIsDir && !sameInode(od.inode, nd.inode)) {
+      // Moving a directory rewrites its '..': write permission on the directory itself.
+      const pe = this.permission(t, src, MAY_WRITE);
+      if (pe) return err(pe);
+    }
+    if (exchange && dst && isDir(dst.inode.getattr().mode) && !sameInode(od.inode, nd.inode)) {
+      const pe = this.permission(t, dst, MAY_WRITE);
+      if (pe) return err(pe);
+    }
+    if (src.mnt !== od.mnt || (dst && dst.mnt !== nd.mnt)) return err('EBUSY');
+    if (this.isMountpoint({ mnt: od.mnt, inode: src.inode })) return err('EBUSY');
+    return od.inode.rename(o.value.name, nd.inode, n.value.name, exchange);
   }
 
   /** Is `a` the inode `b` or one of its ancestors (within one superblock)? */
@@ -2152,35 +2280,54 @@ export class Kernel {
   /** sendmsg(2) on a stream socket with optional SCM_RIGHTS fds (each must be open: EBADF; at most
    * 253: EINVAL). Returns the bytes queued. A peer that is gone: EPIPE. */
   sendmsg(t: Process, fd: number, data: Uint8Array, opts: { fds?: number[]; flags?: number } = {}): SysResult<number> {
-    const fds = opts.fds ?? [];
-    const args = { fd, data: this.dataArg(data), fds, flags: opts.flags ?? 0 };
-    return this.sys(t, 'sendmsg', args, () => {
-      const sf = this.sockFile(t, fd);
-      if (!sf.ok) return sf;
-      if (fds.length > SCM_MAX_FD) return err('EINVAL');
-      const files: OpenFile[] = [];
+    if (t.state !== 'running') return err('ESRCH');
+    const fds = opts.fds ?? NO_FDS;
+    const flags = opts.flags ?? 0;
+    const args = this.observed ? sendmsgArgs(fd, data, fds, flags) : undefined;
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<number>;
+    try {
+      r = this.doSendmsg(t, fd, data, fds, flags, args);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'sendmsg', args, r, false);
+  }
+
+  private doSendmsg(t: Process, fd: number, data: Uint8Array, fds: readonly number[], flags: number, args: ArgsRecord): SysResult<number> {
+    const sf = this.sockFile(t, fd);
+    if (!sf.ok) return sf;
+    if (fds.length > SCM_MAX_FD) return err('EINVAL');
+    let files = NO_FILES;
+    if (fds.length) {
+      const list: OpenFile[] = [];
       for (const x of fds) {
         const ff = this.fdFile(t, x);
         if (!ff) return err('EBADF');
-        files.push(ff);
+        list.push(ff);
       }
-      return this.doSend(t, sf.value.f, data, files, opts.flags ?? 0, args);
-    });
+      files = list;
+    }
+    // A sleeping sendmsg records its full arguments (raw bytes, summarized if observed at completion).
+    return this.doSend(t, sf.value.f, data, files, flags, fd, args ?? { fd, data, fds, flags }, 'sendmsg');
   }
 
-  private doSend(t: Process, f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number, args: Record<string, unknown>, sc = 'sendmsg'): SysResult<number> {
+  /** A stream send; `args` is the record a sleep reports ({fd} when not given: write(2)). */
+  private doSend(t: Process, f: OpenFile, data: Uint8Array, files: readonly OpenFile[], flags: number, fd: number, args: ArgsRecord, sc: string): SysResult<number> {
     // The retry closure is built only when the send sleeps (perf: the peer's buffer is rarely full).
     const r = this.sendAttempt(f, data, files, flags);
     if (r !== SLEEP) return r;
+    const sleepArgs = args ?? { fd };
     const attempt = (): SysResult<number> => {
       const x = this.sendAttempt(f, data, files, flags);
-      return x === SLEEP ? this.blocked(t, sc, args, { on: 'send', what: f.socket!.label }, attempt) : x;
+      return x === SLEEP ? this.blocked(t, sc, sleepArgs, { on: 'send', what: f.socket!.label }, attempt) : x;
     };
-    return this.blocked(t, sc, args, { on: 'send', what: f.socket!.label }, attempt);
+    return this.blocked(t, sc, sleepArgs, { on: 'send', what: f.socket!.label }, attempt);
   }
 
   /** One try of a stream send: bytes queued, or SLEEP when the peer's buffer is full. */
-  private sendAttempt(f: OpenFile, data: Uint8Array, files: OpenFile[], flags: number): SysResult<number> | typeof SLEEP {
+  private sendAttempt(f: OpenFile, data: Uint8Array, files: readonly OpenFile[], flags: number): SysResult<number> | typeof SLEEP {
     const s = f.socket!;
     // unix_stream_sendmsg(): no peer ENOTCONN; own SEND_SHUTDOWN EPIPE (a closed peer sets it);
     // a zero-length send queues nothing (not even fds); a dead or read-shut peer EPIPE.
@@ -2195,20 +2342,29 @@ export class Kernel {
     }
     const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
     for (const ff of files) ff.refs++; // in flight
-    peer.enqueue(n === data.length ? data : data.subarray(0, n), files.length ? files : null);
+    peer.enqueue(n === data.length ? data : data.subarray(0, n), files.length ? files as OpenFile[] : null);
     return ok(n);
   }
 
   /** recvmsg(2): up to `len` bytes; fds carried by the consumed segment are installed lowest-free
    * (up to `maxFds`, the rest closed with MSG_CTRUNC). Empty queue: pending ECONNRESET once, EOF (0
    * bytes) after the peer closed or shut down, else sleep (EAGAIN with O_NONBLOCK/MSG_DONTWAIT). */
-  recvmsg(t: Process, fd: number, len: number, opts: { maxFds?: number; flags?: number; cloexec?: boolean } = {}): SysResult<RecvResult> {
-    const args = { fd, len, maxFds: opts.maxFds ?? SCM_MAX_FD, flags: opts.flags ?? 0 };
-    return this.sys(t, 'recvmsg', args, () => {
-      const sf = this.sockFile(t, fd);
-      if (!sf.ok) return sf;
-      return this.doRecv(t, sf.value.f, len, opts.flags ?? 0, opts.maxFds ?? SCM_MAX_FD, args, opts.cloexec);
-    });
+  recvmsg(t: Process, fd: number, len: number, opts: { maxFds?: number; flags?: number; cloexec?: boolean } = NO_OPTS): SysResult<RecvResult> {
+    if (t.state !== 'running') return err('ESRCH');
+    const maxFds = opts.maxFds ?? SCM_MAX_FD;
+    const flags = opts.flags ?? 0;
+    // The record is built even unobserved: a receive may sleep, and its completion is recorded.
+    const args = { fd, len, maxFds, flags };
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<RecvResult>;
+    try {
+      const f = this.fdFile(t, fd);
+      r = !f ? err('EBADF') : !f.socket ? err('ENOTSOCK') : this.doRecv(t, f, len, flags, maxFds, args, opts.cloexec);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'recvmsg', args, r, false);
   }
 
   private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: Record<string, unknown>, cloexec = false, sc = 'recvmsg'): SysResult<RecvResult> {
@@ -2222,6 +2378,39 @@ export class Kernel {
     return this.blocked(t, sc, args, { on: 'recv', what: f.socket!.label }, attempt);
   }
 
+  /** read(2) on a socket: recvmsg without control data — the fds a segment carries are dropped
+   * (MSG_CTRUNC unseen). Its own attempt, so a read allocates no RecvResult. */
+  private socketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>): SysResult<Uint8Array> {
+    const r = this.readAttempt(f, len);
+    if (r !== SLEEP) return r;
+    const attempt = (): SysResult<Uint8Array> => {
+      const x = this.readAttempt(f, len);
+      return x === SLEEP ? this.blocked(t, 'read', args, { on: 'recv', what: f.socket!.label }, attempt) : x;
+    };
+    return this.blocked(t, 'read', args, { on: 'recv', what: f.socket!.label }, attempt);
+  }
+
+  /** recvAttempt for read(2): the same rules, no flags, no fds installed. */
+  private readAttempt(f: OpenFile, len: number): SysResult<Uint8Array> | typeof SLEEP {
+    const s = f.socket!;
+    if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
+    if (s.recvQueue.length > 0) {
+      const data = s.dequeue(len, false);
+      const fds = s.dequeuedFds;
+      s.dequeuedFds = null;
+      if (fds !== null) for (let i = 0; i < fds.length; i++) this.putFile(fds[i]!); // the in-flight references
+      return ok(data);
+    }
+    if (s.pendingError) {
+      const e = s.pendingError;
+      s.pendingError = null;
+      return err(e);
+    }
+    if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok(new Uint8Array(0));
+    if (f.flags & O_NONBLOCK) return err('EAGAIN');
+    return SLEEP;
+  }
+
   /** One try of a stream receive: the result, or SLEEP when it would block. */
   private recvAttempt(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, cloexec: boolean): SysResult<RecvResult> | typeof SLEEP {
     const s = f.socket!;
@@ -2229,7 +2418,9 @@ export class Kernel {
     // A zero-length receive still waits for data (sock_rcvlowat() is at least 1) and, when a
     // segment is queued, takes that segment's fds with no bytes (unix_stream_read_generic).
     if (s.recvQueue.length > 0) {
-      const { data, fds } = s.dequeue(len, (flags & MSG_PEEK) !== 0);
+      const data = s.dequeue(len, (flags & MSG_PEEK) !== 0);
+      const fds = s.dequeuedFds ?? NO_FILES;
+      s.dequeuedFds = null;
       const out: number[] = [];
       let msgFlags = 0;
       if (!(flags & MSG_PEEK)) {

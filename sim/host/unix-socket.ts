@@ -77,19 +77,18 @@ export class UnixSocket {
    * As unix_stream_read_generic(): a segment's fds go with the first read that touches it; the read
    * stops when a segment is left partly unread, or after a fully read segment once this read has
    * taken fds (so bytes of earlier fd-less segments may come first). A zero-length read takes the
-   * first segment's fds without bytes.
+   * first segment's fds without bytes. Returns the bytes; the fds taken are left in `dequeuedFds`
+   * (null for none) until the next dequeue (perf: no result object per receive).
    */
-  dequeue(len: number, peek: boolean): { data: Uint8Array; fds: OpenFile[] } {
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    let fds: OpenFile[] = [];
+  dequeue(len: number, peek: boolean): Uint8Array {
+    this.dequeuedFds = null;
     if (len === 0) {
       const first = this.recvQueue[0];
       if (first?.fds) {
-        fds = first.fds;
+        this.dequeuedFds = first.fds;
         if (!peek) first.fds = null;
       }
-      return { data: new Uint8Array(0), fds };
+      return new Uint8Array(0);
     }
     // The common read touches one segment (a request's header, then its payload): take its bytes
     // without the parts list. Same rules as the general loop below.
@@ -101,12 +100,15 @@ export class UnixSocket {
       head.off += k;
       this.recvBytes -= k;
       if (head.fds) {
-        fds = head.fds;
+        this.dequeuedFds = head.fds;
         head.fds = null;
       }
       if (head.off >= head.data.length) this.recvQueue.shift();
-      return { data, fds };
+      return data;
     }
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    let fds: OpenFile[] | null = null;
     let i = 0;
     while (got < len && i < this.recvQueue.length) {
       const seg = this.recvQueue[i]!;
@@ -129,13 +131,17 @@ export class UnixSocket {
       }
       if (seg.off < seg.data.length) break;
       this.recvQueue.splice(i, 1);
-      if (fds.length) break;
+      if (fds?.length) break;
     }
     const data = new Uint8Array(got);
     let o = 0;
     for (const p of parts) { data.set(p, o); o += p.length; }
-    return { data, fds };
+    this.dequeuedFds = fds;
+    return data;
   }
+
+  /** The fds the last dequeue() took (each still holding its in-flight reference), or null. */
+  dequeuedFds: OpenFile[] | null = null;
 
   /** Unread segments (discarded on release; their fds must be dropped by the caller). */
   drain(): Segment[] {
