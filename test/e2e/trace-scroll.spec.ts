@@ -86,6 +86,23 @@ function scrollFrames(scroller: string, step: number, ms: number, checkRows: boo
   })()`;
 }
 
+/**
+ * Put `scroller` at `top` px once nothing moves it any more: virtua keeps a programmatic
+ * scrollToIndex (a keyboard selection, the table following a running scenario) in force for ~150 ms
+ * while new rows are measured, which pulls a scroll made meanwhile back.
+ */
+async function settleAt(page: Page, scroller: string, top: number): Promise<void> {
+  await expect(async () => {
+    const at = await inPage<number>(page, `(async () => {
+      const el = document.querySelector('${scroller}');
+      el.scrollTop = ${top};
+      await new Promise((r) => setTimeout(r, 300));
+      return el.scrollTop;
+    })()`);
+    expect(at).toBe(top);
+  }).toPass({ timeout: 15_000 });
+}
+
 const f1 = (x: number) => x.toFixed(1);
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
@@ -130,7 +147,7 @@ test('a 100,000-event JSON trace opens through "Open…" and scrolls: frame time
   const tableScroller = '[data-testid="trace-table"] .body > div';
   const scrollHeight = await inPage<number>(page, `document.querySelector('${tableScroller}').scrollHeight`);
   expect(scrollHeight).toBeGreaterThanOrEqual(N * ROW);
-  await inPage(page, `(document.querySelector('${tableScroller}').scrollTop = ${40_000 * ROW}, 0)`);
+  await settleAt(page, tableScroller, 40_000 * ROW);
   await expect(table.locator('.row[data-id="40001"]')).toBeAttached();
   const t = await inPage<ScrollStats>(page, scrollFrames(tableScroller, 330, 2000, true));
 
@@ -149,9 +166,7 @@ test('a 100,000-event JSON trace opens through "Open…" and scrolls: frame time
   const name = `f${Math.floor((top.id - 1) / 5) & 0xfff}`;
   await expect(table.locator(`.row[data-id="${top.id}"] .sum`)).toContainText(name);
 
-  // The last row is reachable from the keyboard: End selects it and the table scrolls there. (After
-  // the frame measurement: virtua keeps a keyboard-driven scrollToIndex in force for ~150 ms while new
-  // rows are measured, which would pull a scroll started right after it back.)
+  // The last row is reachable from the keyboard: End selects it and the table scrolls there.
   await table.locator('[role="listbox"]').focus();
   await page.keyboard.press('End');
   const lastRow = table.locator(`.row[data-id="${N}"]`);
@@ -165,7 +180,7 @@ test('a 100,000-event JSON trace opens through "Open…" and scrolls: frame time
 
   // The sequence diagram, windowed the same way, scrolled the same way.
   const seqScroller = '[data-testid="trace-sequence"] .scroller';
-  await inPage(page, `(document.querySelector('${seqScroller}').scrollTop = ${40_000 * ROW}, 0)`);
+  await settleAt(page, seqScroller, 40_000 * ROW);
   const s = await inPage<ScrollStats>(page, scrollFrames(seqScroller, 330, 2000, false));
   expect(s.px).toBeGreaterThan(0);
 
@@ -291,7 +306,7 @@ test('a 100,000-event trace recorded in the page (race.wasm, 320 flips through t
   const longTasks = await inPage<number[]>(page, 'window.__longTasks');
 
   const scroller = '[data-testid="scenario-panel"] [data-testid="trace-table"] .body > div';
-  await inPage(page, `(document.querySelector('${scroller}').scrollTop = ${40_000 * ROW}, 0)`);
+  await settleAt(page, scroller, 40_000 * ROW);
   await expect(panel.getByTestId('trace-table').locator('.row[data-id="40001"]')).toBeAttached();
   const t = await inPage<ScrollStats>(page, scrollFrames(scroller, 330, 2000, true));
   const top = await inPage<{ scrollTop: number; id: number }>(page, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => {
