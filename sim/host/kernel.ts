@@ -1107,8 +1107,8 @@ export class Kernel {
     if (s.state === 'closed') return;
     const wasListening = s.state === 'listening';
     if (s.boundKey && this.listeners.get(s.boundKey) === s) this.listeners.delete(s.boundKey);
-    const hadUnread = s.recvQueue.length > 0;
-    for (const seg of s.drain()) if (seg.fds) for (const f of seg.fds) this.putFile(f);
+    const hadUnread = s.hasData;
+    for (const fds of s.drain()) for (const f of fds) this.putFile(f);
     s.state = 'closed';
     if (wasListening) {
       // Unaccepted connections die with the listener; their clients see ECONNRESET.
@@ -1559,7 +1559,7 @@ export class Kernel {
     const e = this.mayCreate(t, parent);
     if (e) return err(e);
     const own = initOwner(t, parent.inode.getattr(), S_IFLNK | 0o777);
-    const c = parent.inode.create(name, { ...own, mode: S_IFLNK | 0o777, target: tg });
+    const c = parent.inode.create(name, { uid: own.uid, gid: own.gid, mode: S_IFLNK | 0o777, target: tg });
     return c.ok ? OK_VOID : c;
   }
 
@@ -2394,7 +2394,7 @@ export class Kernel {
   private readAttempt(f: OpenFile, len: number): SysResult<Uint8Array> | typeof SLEEP {
     const s = f.socket!;
     if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
-    if (s.recvQueue.length > 0) {
+    if (s.hasData) {
       const data = s.dequeue(len, false);
       const fds = s.dequeuedFds;
       s.dequeuedFds = null;
@@ -2417,7 +2417,7 @@ export class Kernel {
     if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
     // A zero-length receive still waits for data (sock_rcvlowat() is at least 1) and, when a
     // segment is queued, takes that segment's fds with no bytes (unix_stream_read_generic).
-    if (s.recvQueue.length > 0) {
+    if (s.hasData) {
       const data = s.dequeue(len, (flags & MSG_PEEK) !== 0);
       const fds = s.dequeuedFds ?? NO_FILES;
       s.dequeuedFds = null;

@@ -11,6 +11,7 @@ import type { StatFs } from './types.ts';
 import type { AttrChange, FsDirEntry, FsInode, InodeAttr, NewInode, SuperBlock } from './vfs.ts';
 
 const PAGE = 4096;
+const NO_XATTRS: ReadonlyMap<string, Uint8Array> = new Map();
 
 export interface MemFsOptions {
   profile: FsProfile;
@@ -130,7 +131,11 @@ export class MemInode implements FsInode {
   atime: Timespec;
   mtime: Timespec;
   ctime: Timespec;
-  xattrs = new Map<string, Uint8Array>();
+  /** Extended attributes, made at the first setxattr (perf: most inodes never have one). */
+  private xattrMap: Map<string, Uint8Array> | undefined;
+  get xattrs(): ReadonlyMap<string, Uint8Array> {
+    return this.xattrMap ?? NO_XATTRS;
+  }
   generationNo: number;
   /** Regular files: sparse pages. */
   pages: Map<number, Uint8Array> | undefined;
@@ -419,20 +424,25 @@ export class MemInode implements FsInode {
 
   // ---- xattrs
   getxattr(name: string): Result<Uint8Array> {
-    const v = this.xattrs.get(name);
+    const v = this.xattrMap?.get(name);
     return v ? ok(v.slice()) : err('ENODATA');
   }
 
   setxattr(name: string, value: Uint8Array, flags: number): Result<void> {
-    const has = this.xattrs.has(name);
+    const has = this.xattrMap?.has(name) ?? false;
     if (flags & XATTR_CREATE && has) return err('EEXIST');
     if (flags & XATTR_REPLACE && !has) return err('ENODATA');
     // ext4 stores a value in the inode or in one external block: a value larger than a block minus
     // the entry headers does not fit (ENOSPC without the ea_inode feature).
     if (this.sb.profile.name === 'ext4' && value.length + name.length + 48 > this.sb.profile.blksize) return err('ENOSPC');
-    this.xattrs.set(name, value.slice());
+    (this.xattrMap ??= new Map()).set(name, value.slice());
     this.ctime = this.sb.now();
     return OK_VOID;
+  }
+
+  /** Put an attribute back as it was (snapshot restore): no checks, no ctime. */
+  restoreXattr(name: string, value: Uint8Array): void {
+    (this.xattrMap ??= new Map()).set(name, value);
   }
 
   listxattr(): Result<string[]> {
@@ -440,7 +450,7 @@ export class MemInode implements FsInode {
   }
 
   removexattr(name: string): Result<void> {
-    if (!this.xattrs.delete(name)) return err('ENODATA');
+    if (!this.xattrMap?.delete(name)) return err('ENODATA');
     this.ctime = this.sb.now();
     return OK_VOID;
   }

@@ -104,7 +104,7 @@ export function restoreFs(snap: FsSnapshot, clock: VirtualClock): MemFs {
       }
     }
     if (s.size !== undefined && n.pages) n.size = s.size;
-    for (const [k, v] of s.xattrs ?? []) n.xattrs.set(bytesToBstr(b64(k, `inode ${s.id} xattr name`)), b64(v, `inode ${s.id} xattr`));
+    for (const [k, v] of s.xattrs ?? []) n.restoreXattr(bytesToBstr(b64(k, `inode ${s.id} xattr name`)), b64(v, `inode ${s.id} xattr`));
     if (s.generation !== undefined) n.generationNo = s.generation;
   };
   const times: [MemInode, InodeSnapshot][] = [];

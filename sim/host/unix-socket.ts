@@ -13,11 +13,12 @@ import type { Errno } from './errno.ts';
 import type { OpenFile } from './file.ts';
 import { UNIX_STREAM_BUFFER } from './constants.ts';
 
-export interface Segment {
-  data: Uint8Array;
-  off: number;
-  /** Descriptions in flight (each holds a ref until received or discarded). */
-  fds: OpenFile[] | null;
+/** Descriptions in flight with the bytes [start, end) of the stream (absolute stream offsets): the
+ * segment of one sendmsg that carried SCM_RIGHTS. Each holds a ref until received or discarded. */
+interface FdMark {
+  start: number;
+  end: number;
+  fds: OpenFile[];
 }
 
 export type SocketState = 'unconnected' | 'listening' | 'connected' | 'closed';
@@ -26,7 +27,17 @@ export class UnixSocket {
   readonly id: number;
   state: SocketState = 'unconnected';
   peer: UnixSocket | null = null;
-  readonly recvQueue: Segment[] = [];
+  /** Queued bytes, unread: a byte FIFO (perf: a send copies into it, a receive copies out of it,
+   * no segment object and no array per send). Only where fds travel do segment boundaries matter
+   * (unix_stream_read_generic); those are kept in `marks`. */
+  private store = new Uint8Array(256);
+  /** Absolute stream offset of store[0]; bytes [readPos, writePos) are queued. */
+  private base = 0;
+  private readPos = 0;
+  private writePos = 0;
+  /** Segments with fds not yet taken, in stream order (taken fds drop their mark). */
+  private readonly marks: FdMark[] = [];
+  /** Bytes queued to be read (writePos - readPos). */
   recvBytes = 0;
   /** This side will not read any more (shutdown(SHUT_RD) or the peer shut down writing / closed). */
   rcvShutdown = false;
@@ -67,86 +78,106 @@ export class UnixSocket {
     return Math.max(0, this.bufferLimit - this.recvBytes);
   }
 
+  /** Anything queued? (Every queued segment has at least one byte: zero-length sends queue nothing.) */
+  get hasData(): boolean {
+    return this.recvBytes > 0;
+  }
+
+  /** Queue one send: its bytes (copied) and the fds it carries. `data` is not empty. */
   enqueue(data: Uint8Array, fds: OpenFile[] | null): void {
-    this.recvQueue.push({ data: data.slice(), off: 0, fds });
-    this.recvBytes += data.length;
+    const n = data.length;
+    let at = this.writePos - this.base;
+    if (at + n > this.store.length) {
+      // Move the unread bytes to the front, growing the store if they and the new ones do not fit.
+      const live = this.writePos - this.readPos;
+      const from = this.readPos - this.base;
+      let size = this.store.length;
+      while (live + n > size) size *= 2;
+      if (size !== this.store.length) {
+        const next = new Uint8Array(size);
+        next.set(this.store.subarray(from, from + live));
+        this.store = next;
+      } else {
+        this.store.copyWithin(0, from, from + live);
+      }
+      this.base = this.readPos;
+      at = live;
+    }
+    if (n <= 32) for (let i = 0; i < n; i++) this.store[at + i] = data[i]!;
+    else this.store.set(data, at);
+    if (fds) this.marks.push({ start: this.writePos, end: this.writePos + n, fds });
+    this.writePos += n;
+    this.recvBytes += n;
   }
 
   /**
-   * Dequeue up to `len` bytes; returns the bytes and the fds carried by the segments consumed.
-   * As unix_stream_read_generic(): a segment's fds go with the first read that touches it; the read
-   * stops when a segment is left partly unread, or after a fully read segment once this read has
-   * taken fds (so bytes of earlier fd-less segments may come first). A zero-length read takes the
-   * first segment's fds without bytes. Returns the bytes; the fds taken are left in `dequeuedFds`
-   * (null for none) until the next dequeue (perf: no result object per receive).
+   * How many bytes a receive of up to `len` takes, following unix_stream_read_generic(): a segment's
+   * fds go with the first read that touches it; the read stops when a segment is left partly unread,
+   * or after a fully read segment once this read has taken fds (so bytes of earlier fd-less segments
+   * may come first); MSG_PEEK stops at a segment that has fds as well. Sets `dequeuedFds`; a real
+   * (non-peek) read also takes them off their mark.
+   */
+  private take(len: number, peek: boolean): number {
+    this.dequeuedFds = null;
+    let n = Math.min(len, this.writePos - this.readPos);
+    const m = this.marks[0];
+    if (m !== undefined && m.start < this.readPos + n) {
+      // Marks are at or after readPos: a touched mark's fds were taken and the mark dropped.
+      n = Math.min(n, m.end - this.readPos);
+      this.dequeuedFds = m.fds;
+      if (!peek) this.marks.shift();
+    }
+    return n;
+  }
+
+  private consume(n: number): void {
+    this.readPos += n;
+    this.recvBytes -= n;
+    if (this.readPos === this.writePos) this.base = this.readPos; // empty: restart at store[0]
+  }
+
+  /**
+   * Dequeue up to `len` bytes (see take() for where a receive stops); returns the bytes. The fds taken
+   * are left in `dequeuedFds` (null for none) for the caller (perf: no result object per receive). A
+   * zero-length read takes the first segment's fds without bytes.
    */
   dequeue(len: number, peek: boolean): Uint8Array {
-    this.dequeuedFds = null;
     if (len === 0) {
-      const first = this.recvQueue[0];
-      if (first?.fds) {
-        this.dequeuedFds = first.fds;
-        if (!peek) first.fds = null;
+      this.dequeuedFds = null;
+      const m = this.marks[0];
+      if (m !== undefined && m.start === this.readPos && this.readPos < this.writePos) {
+        this.dequeuedFds = m.fds;
+        if (!peek) this.marks.shift();
       }
       return new Uint8Array(0);
     }
-    // The common read touches one segment (a request's header, then its payload): take its bytes
-    // without the parts list. Same rules as the general loop below.
-    const head = this.recvQueue[0];
-    if (head && !peek && (head.data.length - head.off >= len || this.recvQueue.length === 1)) {
-      const k = Math.min(head.data.length - head.off, len);
-      // A fully consumed segment is ours alone (enqueue copied it): hand out a view, not a copy.
-      const data = head.off === 0 && k === head.data.length ? head.data : head.data.slice(head.off, head.off + k);
-      head.off += k;
-      this.recvBytes -= k;
-      if (head.fds) {
-        this.dequeuedFds = head.fds;
-        head.fds = null;
-      }
-      if (head.off >= head.data.length) this.recvQueue.shift();
-      return data;
-    }
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    let fds: OpenFile[] | null = null;
-    let i = 0;
-    while (got < len && i < this.recvQueue.length) {
-      const seg = this.recvQueue[i]!;
-      const avail = seg.data.length - seg.off;
-      const k = Math.min(avail, len - got);
-      parts.push(seg.data.subarray(seg.off, seg.off + k));
-      got += k;
-      const carried = seg.fds;
-      if (peek) {
-        // MSG_PEEK: the fds are duplicated, and the peek stops at a segment that has them.
-        if (carried) { fds = carried; break; }
-        i++;
-        continue;
-      }
-      seg.off += k;
-      this.recvBytes -= k;
-      if (carried) {
-        fds = carried;
-        seg.fds = null;
-      }
-      if (seg.off < seg.data.length) break;
-      this.recvQueue.splice(i, 1);
-      if (fds?.length) break;
-    }
-    const data = new Uint8Array(got);
-    let o = 0;
-    for (const p of parts) { data.set(p, o); o += p.length; }
-    this.dequeuedFds = fds;
+    const n = this.take(len, peek);
+    const at = this.readPos - this.base;
+    const data = this.store.slice(at, at + n);
+    if (!peek) this.consume(n);
     return data;
+  }
+
+  /** dequeue() into `into` at `off` (read(2) into the caller's buffer): returns the byte count. */
+  dequeueInto(into: Uint8Array, off: number, len: number): number {
+    if (len === 0) return this.dequeue(0, false).length;
+    const n = this.take(len, false);
+    const at = this.readPos - this.base;
+    if (n <= 32) for (let i = 0; i < n; i++) into[off + i] = this.store[at + i]!;
+    else into.set(this.store.subarray(at, at + n), off);
+    this.consume(n);
+    return n;
   }
 
   /** The fds the last dequeue() took (each still holding its in-flight reference), or null. */
   dequeuedFds: OpenFile[] | null = null;
 
-  /** Unread segments (discarded on release; their fds must be dropped by the caller). */
-  drain(): Segment[] {
-    const segs = this.recvQueue.splice(0);
+  /** Discard everything unread; returns the fd lists still in flight (the caller drops them). */
+  drain(): OpenFile[][] {
+    const lists = this.marks.splice(0).map((m) => m.fds);
+    this.readPos = this.writePos;
+    this.base = this.writePos;
     this.recvBytes = 0;
-    return segs;
+    return lists;
   }
 }
