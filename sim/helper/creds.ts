@@ -39,16 +39,17 @@ export interface CapngState {
   bounding: bigint;
 }
 
-/** glibc's __nptl_setxid: run the call on every thread; all must agree or the process aborts. */
-function setxidBroadcast(os: HelperOs, call: (t: ThreadRef) => Errno | null, what: string): number {
+/** glibc's __nptl_setxid: run setresuid/setresgid(r, e, s) on every thread; all must agree or the
+ * process aborts. (The call by name, not a closure: four broadcasts per creating request.) */
+function setxidBroadcast(os: HelperOs, what: 'setresuid' | 'setresgid', r: number, e: number, s: number): number {
   const threads = os.threads();
   let first: Errno | null = null;
   let failures = 0;
   for (const t of threads) {
-    const e = call(t);
-    if (e !== null) {
+    const e2 = what === 'setresuid' ? os.setresuid(t, r, e, s) : os.setresgid(t, r, e, s);
+    if (e2 !== null) {
       failures++;
-      first ??= e;
+      first ??= e2;
     }
   }
   if (failures === 0) return 0;
@@ -125,9 +126,9 @@ export class CredSwitch {
     }
     saved.uid = os.geteuid();
     saved.gid = os.getegid();
-    let r = setxidBroadcast(os, (t) => os.setresgid(t, -1, gid, saved.gid), 'setresgid');
+    let r = setxidBroadcast(os, 'setresgid', -1, gid, saved.gid);
     if (r < 0) return r;
-    r = setxidBroadcast(os, (t) => os.setresuid(t, -1, uid, saved.uid), 'setresuid');
+    r = setxidBroadcast(os, 'setresuid', -1, uid, saved.uid);
     if (r < 0) {
       this.restoreGid(saved.gid);
       return r;
@@ -136,7 +137,7 @@ export class CredSwitch {
     const e = this.capngApply(this.main, false);
     if (!e && uid === 0) this.onQuirk?.('cap-eff-stuck', `uid 0 gid ${gid}: CapEff 0x2 stays after the restore (0 → 0 euid change)`);
     if (e) {
-      if (setxidBroadcast(os, (t) => os.setresuid(t, -1, saved.uid, saved.uid), 'setresuid') < 0) throw new HelperAbort('setresuid restore');
+      if (setxidBroadcast(os, 'setresuid', -1, saved.uid, saved.uid) < 0) throw new HelperAbort('setresuid restore');
       this.restoreGid(saved.gid);
       return -ERRNO[e];
     }
@@ -144,7 +145,7 @@ export class CredSwitch {
   }
 
   private restoreGid(sgid: number): void {
-    if (setxidBroadcast(this.os, (t) => this.os.setresgid(t, -1, sgid, sgid), 'setresgid') < 0) throw new HelperAbort('setresgid restore');
+    if (setxidBroadcast(this.os, 'setresgid', -1, sgid, sgid) < 0) throw new HelperAbort('setresgid restore');
   }
 
   /** resetugid(suid, sgid): any failure is abort() (§7.1). 1.x: setfsugid(geteuid(), getegid()). */
@@ -158,6 +159,6 @@ export class CredSwitch {
       return;
     }
     this.restoreGid(saved.gid);
-    if (setxidBroadcast(os, (t) => os.setresuid(t, -1, saved.uid, saved.uid), 'setresuid') < 0) throw new HelperAbort('setresuid restore');
+    if (setxidBroadcast(os, 'setresuid', -1, saved.uid, saved.uid) < 0) throw new HelperAbort('setresuid restore');
   }
 }

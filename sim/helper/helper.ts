@@ -332,6 +332,17 @@ export class VirtfsProxyHelper {
     const view = new DataView(inbuf.buffer);
     const outbuf = new Uint8Array(PROXY_BUF_SZ);
     const out = new DataView(outbuf.buffer);
+    // The first n bytes of the out-buffer, what each reply write(2)s: one view per length, made once
+    // (perf: replies repeat a few lengths — 4, 12, 8 + 116 …). Pure: a view of the same buffer.
+    const frames = new Map<number, Uint8Array>();
+    const frame = (n: number): Uint8Array => {
+      let f = frames.get(n);
+      if (!f) {
+        f = outbuf.subarray(0, n);
+        if (n <= 512) frames.set(n, f);
+      }
+      return f;
+    };
     for (;;) {
       // read_request
       let q = this.readQueued(sock, inbuf, 0, PROXY_HDR_SZ);
@@ -372,7 +383,7 @@ export class VirtfsProxyHelper {
         // send_fd: one sendmsg of the 4-byte word, SCM_RIGHTS only on success; then close our copy (§9)
         const ok = res.ret >= 0;
         out.setInt32(0, ok ? V9FS_FD_VALID : res.ret, true);
-        const r = this.os.sendmsg(sock, outbuf.subarray(0, 4), ok ? res.ret : undefined);
+        const r = this.os.sendmsg(sock, frame(4), ok ? res.ret : undefined);
         if (ok) this.os.close(res.ret);
         if (!r.ok) {
           if (r.errno === 'EPIPE') throw new HelperSignal('SIGPIPE', '');
@@ -383,7 +394,7 @@ export class VirtfsProxyHelper {
         out.setUint32(0, res.ret < 0 ? T_ERROR : T_SUCCESS, true);
         out.setUint32(4, 4, true);
         out.setInt32(8, res.ret, true);
-        if (this.writeAll(sock, outbuf.subarray(0, 12)) < 0) return;
+        if (this.writeAll(sock, frame(12)) < 0) return;
       } else {
         // send_response: an error as {T_ERROR, 4, -errno}; a payload over 65536 as -ENOBUFS (§4.2)
         let st = res.ret;
@@ -392,13 +403,13 @@ export class VirtfsProxyHelper {
           out.setUint32(0, T_ERROR, true);
           out.setUint32(4, 4, true);
           out.setInt32(8, st, true);
-          if (this.writeAll(sock, outbuf.subarray(0, 12)) < 0) return;
+          if (this.writeAll(sock, frame(12)) < 0) return;
         } else {
           const p = res.payload!;
           out.setUint32(0, T_SUCCESS, true);
           out.setUint32(4, p.length, true);
           outbuf.set(p, PROXY_HDR_SZ);
-          if (this.writeAll(sock, outbuf.subarray(0, PROXY_HDR_SZ + p.length)) < 0) return;
+          if (this.writeAll(sock, frame(PROXY_HDR_SZ + p.length)) < 0) return;
         }
       }
     }

@@ -88,6 +88,20 @@ function unmarshal(buf: Uint8Array, end: number, offset: number, type: number, n
 }
 
 const F = (name: RequestName) => REQUESTS[name].fields as readonly FieldSpec[];
+/** A request's first two fields ("dd" uid/gid, "ds" size/path) and the rest: the C code unmarshals
+ * them in two steps. The split lists are built once per request type (pure; perf). */
+const HEAD = new Map<RequestName, readonly FieldSpec[]>();
+const TAIL = new Map<RequestName, readonly FieldSpec[]>();
+function head2(name: RequestName): readonly FieldSpec[] {
+  let h = HEAD.get(name);
+  if (!h) HEAD.set(name, (h = F(name).slice(0, 2)));
+  return h;
+}
+function tail2(name: RequestName): readonly FieldSpec[] {
+  let t = TAIL.get(name);
+  if (!t) TAIL.set(name, (t = F(name).slice(2)));
+  return t;
+}
 const i32 = (v: number | bigint | Uint8Array): number => Number(v) | 0;
 const i64 = (v: number | bigint | Uint8Array): bigint => BigInt.asIntN(64, v as bigint);
 const bytes = (v: number | bigint | Uint8Array): Uint8Array => v as Uint8Array;
@@ -107,13 +121,19 @@ function setU64(v: DataView, at: number, n: number): void {
   v.setUint32(at + 4, Math.floor(n / 4294967296) >>> 0, true);
 }
 
+/** statPayload's buffer: process_requests copies a payload into its out-buffer at once, so one
+ * scratch ProxyStat is enough (perf: no array and DataView per T_LSTAT). */
+const STAT_OUT = new Uint8Array(116);
+const STAT_VIEW = new DataView(STAT_OUT.buffer);
+
 /**
  * stat_to_prstat + marshal "qqqdddqqqqqqqqqq" (§6.1): the 116-byte ProxyStat, written straight from
  * struct stat (the hot path of every walk; the table-driven writeProxyStat encodes the same bytes).
+ * Returns the shared scratch buffer: valid until the next call.
  */
 function statPayload(st: Stat): Uint8Array {
-  const out = new Uint8Array(116);
-  const v = new DataView(out.buffer);
+  const out = STAT_OUT;
+  const v = STAT_VIEW;
   setU64(v, 0, st.dev); setU64(v, 8, st.ino); setU64(v, 16, st.nlink);
   v.setUint32(24, st.mode >>> 0, true); v.setUint32(28, st.uid >>> 0, true); v.setUint32(32, st.gid >>> 0, true);
   v.setBigUint64(36, BigInt.asUintN(64, st.rdev), true);
@@ -185,14 +205,13 @@ export function* doCreate(ctx: HelperContext, buf: Uint8Array, end: number): Gen
  * switches and restores. A failing setugid skips the restore (goto unmarshal_err_out).
  */
 export function doCreateOthers(ctx: HelperContext, name: 'T_MKNOD' | 'T_MKDIR' | 'T_SYMLINK', buf: Uint8Array, end: number): HandlerResult {
-  const spec = F(name);
   const code = REQUESTS[name].code;
-  const ids = unmarshal(buf, end, PROXY_HDR_SZ, code, name, spec.slice(0, 2));
+  const ids = unmarshal(buf, end, PROXY_HDR_SZ, code, name, head2(name));
   if (!ids) return { ret: ENOBUFS };
   const saved = { uid: ctx.os.geteuid(), gid: ctx.os.getegid() };
   let ret = ctx.creds.setugid(Number(ids.v.uid) >>> 0, Number(ids.v.gid) >>> 0, saved);
   if (ret < 0) return { ret };
-  const rest = unmarshal(buf, end, ids.next, code, name, spec.slice(2));
+  const rest = unmarshal(buf, end, ids.next, code, name, tail2(name));
   if (!rest) {
     ret = ENOBUFS;
   } else {
@@ -247,14 +266,14 @@ export function doReadlink(ctx: HelperContext, buf: Uint8Array, end: number): Ha
  */
 export function doGetxattr(ctx: HelperContext, name: 'T_LGETXATTR' | 'T_LLISTXATTR', buf: Uint8Array, end: number): HandlerResult {
   const code = REQUESTS[name].code;
-  const head = unmarshal(buf, end, PROXY_HDR_SZ, code, name, F(name).slice(0, 2));
+  const head = unmarshal(buf, end, PROXY_HDR_SZ, code, name, head2(name));
   if (!head) return { ret: ENOBUFS };
   const size = i32(head.v.size!);
   if (size) gMalloc(ctx, size);
   const path = bytes(head.v.path!);
   let r: SysResult<Uint8Array | number>;
   if (name === 'T_LGETXATTR') {
-    const n = unmarshal(buf, end, head.next, code, name, F(name).slice(2));
+    const n = unmarshal(buf, end, head.next, code, name, tail2(name));
     if (!n) return { ret: ENOBUFS };
     r = ctx.os.lgetxattr(path, bytes(n.v.name!), size);
   } else {
