@@ -98,7 +98,8 @@ export class WireReader {
    */
   str(field: string): Uint8Array {
     const start = this.pos;
-    this.need(`${field}.length`, 2);
+    // The field name of a short length is built only when it is reported (perf: one per string).
+    if (this.end - this.pos < 2) this.need(`${field}.length`, 2);
     const len = this.view.getUint16(this.pos, true);
     this.pos += 2;
     this.need(field, len);

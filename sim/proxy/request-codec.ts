@@ -54,10 +54,7 @@ export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: 
   }
   const base = out.byteOffset;
   const values = args as Record<string, unknown>;
-  const room = (field: string, pos: number, n: number): void => {
-    if (pos + n > out.length) throw new ProxyEncodeError({ request: name, field, reason: `frame would be ${pos + n} bytes, buffer ${out.length} (ENOBUFS)` });
-  };
-  room('header', 0, PROXY_HDR_SZ);
+  room(out, name, 'header', 0, PROXY_HDR_SZ);
   v.setUint32(base, spec.code, true);
   let pos = PROXY_HDR_SZ;
   for (const f of spec.fields as readonly FieldSpec[]) {
@@ -67,7 +64,7 @@ export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: 
       case 'd': {
         const n = val as number;
         if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `${n} is not a 32-bit integer` });
-        room(f.name, pos, 4);
+        room(out, name, f.name, pos, 4);
         v.setUint32(base + pos, n >>> 0, true);
         pos += 4;
         break;
@@ -75,24 +72,29 @@ export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: 
       case 'q': {
         const b = typeof val === 'bigint' ? val : BigInt(val as number);
         if (b < -(1n << 63n) || b >= 1n << 64n) throw new ProxyEncodeError({ request: name, field: f.name, reason: `${b} is not a 64-bit integer` });
-        room(f.name, pos, 8);
+        room(out, name, f.name, pos, 8);
         v.setBigUint64(base + pos, BigInt.asUintN(64, b), true);
         pos += 8;
         break;
       }
       case 's': {
-        const bytes = toBytes(val as Uint8Array | string);
-        if (bytes.length > 0xffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `string of ${bytes.length} bytes exceeds the u16 length` });
-        room(f.name, pos, 2 + bytes.length);
-        v.setUint16(base + pos, bytes.length, true);
-        out.set(bytes, pos + 2);
-        pos += 2 + bytes.length;
+        // ASCII text is its own UTF-8: written straight into the out-buffer (perf: no encoded copy
+        // per string; QEMU's v9fs_string is already bytes).
+        const sv = val as Uint8Array | string;
+        const bytes = typeof sv === 'string' && isAscii(sv) ? undefined : toBytes(sv);
+        const len = bytes ? bytes.length : (sv as string).length;
+        if (len > 0xffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `string of ${len} bytes exceeds the u16 length` });
+        room(out, name, f.name, pos, 2 + len);
+        v.setUint16(base + pos, len, true);
+        if (bytes) out.set(bytes, pos + 2);
+        else for (let i = 0, at = pos + 2; i < len; i++) out[at + i] = (sv as string).charCodeAt(i);
+        pos += 2 + len;
         break;
       }
       default: {
         const n = Number(val);
         const w = f.kind === 'b' ? 1 : 2;
-        room(f.name, pos, w);
+        room(out, name, f.name, pos, w);
         if (w === 1) out[pos] = n & 0xff;
         else v.setUint16(base + pos, n & 0xffff, true);
         pos += w;
@@ -101,6 +103,16 @@ export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: 
   }
   v.setUint32(base + 4, pos - PROXY_HDR_SZ, true);
   return pos;
+}
+
+/** The marshaller's ENOBUFS when `n` bytes at `pos` do not fit the out-buffer. */
+function room(out: Uint8Array, request: string, field: string, pos: number, n: number): void {
+  if (pos + n > out.length) throw new ProxyEncodeError({ request, field, reason: `frame would be ${pos + n} bytes, buffer ${out.length} (ENOBUFS)` });
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** Encodes a frame with an arbitrary header (malformed-input tests, fuzzing): payload is used as is. */
