@@ -1,7 +1,8 @@
 // Scenario runs in the worker (sim/scenario ScenarioRun): a preset's host tree, guest and script,
 // launched from the domain XML and versions currently in the playground. One live session at a time;
 // the page steps it, runs it to the end, restarts it (a deterministic replay), or types commands into
-// the guest's shell (the guest terminal), each reply carrying the results and the whole trace so far.
+// the guest's shell (the guest terminal), each reply carrying the results and the trace events the
+// page has not been sent yet (`traceFrom`; web/lib/wasi/driver.ts puts the whole trace back together).
 import { parseScenario, ScenarioRun, ScenarioError, type LineResult, type Scenario } from '../../../sim/scenario/index.ts';
 import type { Shell } from '../../../sim/shell/shell.ts';
 import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
@@ -26,7 +27,13 @@ export interface ScenarioSnapshot {
   error: string | null;
   /** Commands typed into the guest terminal, in order. */
   terminal: { command: string; stdout: string; stderr: string; exit: number | null; blocked?: string }[];
+  /**
+   * The session's trace events from index `traceFrom` on: each reply carries only what earlier
+   * replies of this session did not (cloning a 100,000-event trace into the page on every reply
+   * froze it for ~0.4 s). 0 for the first reply of a session (an open or a restart).
+   */
   trace: TraceEvent[];
+  traceFrom: number;
   /** The host's files now (sim/host dumpTree of /), for the host-tree panel. */
   host: TreeNode[];
   /** Every open fd of every host process (Kernel.listOpenFds): who has what open, for the host tree. */
@@ -39,13 +46,17 @@ export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: fal
 
 /** base: the scenario as opened; uploads: the user's programs (web/lib/wasi), part of every replay's guest tree. */
 /** hostEdits: the host-tree panel's edits that succeeded, in order, re-applied after a restart's launch. */
-let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal']; base: Scenario; uploads: TreeEntry[]; hostEdits: HostEdit[] } | null = null;
+/** sent: how many trace events of this run earlier replies carried. */
+let current: { id: number; run: ScenarioRun; shell: Shell | null; terminal: ScenarioSnapshot['terminal']; base: Scenario; uploads: TreeEntry[]; hostEdits: HostEdit[]; sent: number } | null = null;
 let nextSession = 1;
 
 function snapshot(): ScenarioSnapshot {
   const c = current!;
   const run = c.run;
   const sched = run.scheduler;
+  const events = run.recorder.events;
+  const traceFrom = c.sent;
+  c.sent = events.length;
   return {
     session: c.id,
     title: run.scenario.title,
@@ -55,7 +66,8 @@ function snapshot(): ScenarioSnapshot {
     blocked: sched?.blocked ?? [],
     error: run.error?.message ?? null,
     terminal: [...c.terminal],
-    trace: [...run.recorder.events],
+    trace: events.slice(traceFrom),
+    traceFrom,
     host: dumpTree(run.host, '/', { maxEntries: 5000 }),
     openFds: run.host.listOpenFds(),
     hostEdits: [...c.hostEdits],
@@ -73,7 +85,7 @@ export function openScenario(presetJson: string, inputs: PlaygroundInputs, guest
   }
   const uploads = uploaded.flatMap((u) => { const c = checkUpload(u.name, u.bytes); return c.ok ? [uploadEntry(c.name, u.bytes)] : []; });
   const run = new ScenarioRun(withGuestUploads(scenario, uploads), { guestPrograms });
-  current = { id: nextSession++, run, shell: null, terminal: [], base: scenario, uploads, hostEdits: [] };
+  current = { id: nextSession++, run, shell: null, terminal: [], base: scenario, uploads, hostEdits: [], sent: 0 };
   return { ok: true, snapshot: snapshot() };
 }
 
@@ -92,7 +104,7 @@ export const restartScenario = (session: number): ScenarioReply => {
   // The edits land after the launch, before the first script line, in the order they were made:
   // the same for every restart (an edit that fails now, e.g. its directory is gone, is left out).
   for (const e of hostEdits) applyHostEdit(next.host, e);
-  current = { id: nextSession++, run: next, shell: null, terminal: [], base, uploads, hostEdits };
+  current = { id: nextSession++, run: next, shell: null, terminal: [], base, uploads, hostEdits, sent: 0 };
   return { ok: true, snapshot: snapshot() };
 };
 

@@ -39,6 +39,8 @@ export class ScenarioDriver {
   #terminalLength = 0;
   /** Programs uploaded (name under /guests, bytes), sent with every open. */
   #uploads: { name: string; bytes: Uint8Array }[] = [];
+  /** The session's whole trace, put together from the replies' new events (scenarioSession traceFrom). */
+  #trace: { session: number; events: ScenarioSnapshot['trace'] } | null = null;
   /** Workers terminated by the watchdog (for the status bar and the tests). */
   stops = 0;
 
@@ -78,7 +80,7 @@ export class ScenarioDriver {
         if (!this.#waiting.delete(id)) return;
         resolve('timeout');
       }, budget);
-      this.#waiting.set(id, (r) => { this.#timers.clear(timer); resolve(r); });
+      this.#waiting.set(id, (r) => { this.#timers.clear(timer); resolve(this.#joinTrace(r)); });
       this.#transport.post({ ...cmd, id } as SimRequest);
     });
   }
@@ -112,7 +114,10 @@ export class ScenarioDriver {
     this.#journal.push(cmd);
   }
 
-  /** The worker's snapshot with the stopped terminal lines put back where they were typed. */
+  /**
+   * The worker's snapshot with the whole trace (the reply carries only the new events) and the
+   * stopped terminal lines put back where they were typed.
+   */
   #patch(reply: SimReply): SimReply {
     if (reply.kind !== 'scenario' || !reply.result.ok) return reply;
     const snap = reply.result.snapshot;
@@ -120,6 +125,32 @@ export class ScenarioDriver {
     for (const s of this.#stoppedLines) terminal.splice(Math.min(s.at, terminal.length), 0, s.entry);
     this.#terminalLength = terminal.length;
     return { ...reply, result: { ok: true, snapshot: { ...snap, terminal } } };
+  }
+
+  /** Every scenario reply, as it arrives (replays included): its new trace events joined to the rest. */
+  #joinTrace(reply: SimReply): SimReply {
+    if (reply.kind !== 'scenario' || !reply.result.ok) return reply;
+    const snap = reply.result.snapshot;
+    try {
+      return { ...reply, result: { ok: true, snapshot: { ...snap, trace: this.#wholeTrace(snap), traceFrom: 0 } } };
+    } catch (e) {
+      return { id: reply.id, kind: 'crash', message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  #wholeTrace(snap: ScenarioSnapshot): ScenarioSnapshot['trace'] {
+    const known = this.#trace;
+    if (snap.traceFrom === 0 || !known || known.session !== snap.session) {
+      // A session's first reply starts at 0; anything else would be a reply whose predecessors
+      // this page never saw — a bug, said loudly rather than shown as a silently short trace.
+      if (snap.traceFrom !== 0) throw new Error(`scenario session ${snap.session}: its trace resumes at event ${snap.traceFrom}, but this page holds none of it`);
+      this.#trace = { session: snap.session, events: snap.trace };
+    } else {
+      if (snap.traceFrom !== known.events.length) throw new Error(`scenario session ${snap.session}: its trace resumes at event ${snap.traceFrom}, but this page holds ${known.events.length}`);
+      // A new array (the views compare by reference), sharing the event objects.
+      this.#trace = { session: snap.session, events: snap.trace.length ? known.events.concat(snap.trace) : known.events };
+    }
+    return this.#trace.events;
   }
 
   async #stopAndRestore(cmd: ScenarioCmd): Promise<DriverOutcome> {
