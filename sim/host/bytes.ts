@@ -13,15 +13,20 @@ const CHAR = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 
 /** Bytes → byte string (one char per byte). */
 export function bytesToBstr(b: Uint8Array): string {
+  return bstrOf(b, b.length);
+}
+
+/** The first `end` bytes → byte string. */
+function bstrOf(b: Uint8Array, end: number): string {
   // Paths and names are short: concatenating one-char strings beats spreading a subarray into
   // fromCharCode's arguments (perf, issue 3 §5). Long inputs keep the chunked spread.
-  if (b.length <= 256) {
+  if (end <= 256) {
     let t = '';
-    for (let i = 0; i < b.length; i++) t += CHAR[b[i]!];
+    for (let i = 0; i < end; i++) t += CHAR[b[i]!];
     return t;
   }
   let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  for (let i = 0; i < end; i += 8192) s += String.fromCharCode(...b.subarray(i, Math.min(i + 8192, end)));
   return s;
 }
 /** Byte string → bytes. */
@@ -40,7 +45,7 @@ export function toBstr(p: PathArg): string {
   }
   const bytes = typeof p === 'string' ? utf8Encode(p) : p;
   const nul = bytes.indexOf(0);
-  return bytesToBstr(nul >= 0 ? bytes.subarray(0, nul) : bytes);
+  return bstrOf(bytes, nul >= 0 ? nul : bytes.length);
 }
 /** Byte string → display text (UTF-8 decoded). */
 export function bstrToText(s: string): string {

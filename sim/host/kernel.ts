@@ -22,7 +22,7 @@ import * as credops from './cred.ts';
 import { defaultDevices, devKey, deviceRead, type DeviceSpec } from './devices.ts';
 import type { Errno } from './errno.ts';
 import { OpenFile, type FileKind } from './file.ts';
-import { MemFs } from './memory-fs.ts';
+import { MemFs, ownerAttr } from './memory-fs.ts';
 import { sameLocation, type Location, type Mount } from './mount.ts';
 import { Namei, type ParentResult } from './namei.ts';
 import {
@@ -140,6 +140,8 @@ const NOOP = (): void => {};
 const NO_FILES: readonly OpenFile[] = Object.freeze([]) as readonly OpenFile[];
 const NO_FDS: readonly number[] = Object.freeze([]) as readonly number[];
 const NO_OPTS = Object.freeze({});
+const FOLLOW = Object.freeze({ follow: true });
+const NOFOLLOW = Object.freeze({ follow: false });
 
 /** openat's argument record. */
 function openArgs(dirfd: number, p: string, flags: number, mode: number): Record<string, unknown> {
@@ -191,6 +193,9 @@ export class Kernel {
   private readonly prng: Prng;
   private readonly mounts: Mount[] = [];
   private readonly mountIndex = new Map<string, Mount>();
+  /** How many mounts sit on a mountpoint inside each mount (by mount id): a lookup in a mount with
+   * none needs no mountIndex key (perf: every path component asks). */
+  private readonly mountsInside = new Map<number, number>();
   private readonly processes = new Map<number, Process>();
   private readonly fifos = new Map<string, Pipe>();
   private readonly listeners = new Map<string, UnixSocket>();
@@ -225,7 +230,7 @@ export class Kernel {
     this.protectedFifos = opts.protectedFifos ?? 0;
     this.devices = defaultDevices();
     this.namei = new Namei({
-      mountedOn: (mnt, inode) => this.mountIndex.get(`${mnt.id}:${inodeKey(inode)}`),
+      mountedOn: (mnt, inode) => this.mountedOn(mnt, inode),
       permission: (t, loc, mask) => this.permission(t, loc, mask),
       linkFollowed: (link) => this.touchAtimeOf(link, false),
       mayFollowLink: (t, dir, link) => this.mayFollowLink(t, dir, link),
@@ -267,7 +272,7 @@ export class Kernel {
       if (!capable(t, CAP.SYS_ADMIN)) return err('EPERM');
       const r = this.namei.resolve(t, t.fs.cwd, path, { follow: true });
       if (!r.ok) return r;
-      if (!isDir(r.value.inode.getattr().mode)) return err('ENOTDIR');
+      if (!isDir(ownerAttr(r.value.inode).mode)) return err('ENOTDIR');
       this.assignSb(sb);
       const m: Mount = {
         id: this.nextMountId++, sb, root: sb.root, parent: r.value.mnt, mountpoint: r.value.inode,
@@ -275,6 +280,7 @@ export class Kernel {
       };
       this.mounts.push(m);
       this.mountIndex.set(`${r.value.mnt.id}:${inodeKey(r.value.inode)}`, m);
+      this.mountsInside.set(r.value.mnt.id, (this.mountsInside.get(r.value.mnt.id) ?? 0) + 1);
       return OK_VOID;
     }, true);
   }
@@ -294,9 +300,18 @@ export class Kernel {
         for (const [, e] of p.files.entries()) if (e.file.loc?.mnt === m) return err('EBUSY');
       }
       this.mountIndex.delete(`${m.parent.id}:${inodeKey(m.mountpoint)}`);
+      const inside = (this.mountsInside.get(m.parent.id) ?? 1) - 1;
+      if (inside > 0) this.mountsInside.set(m.parent.id, inside);
+      else this.mountsInside.delete(m.parent.id);
       this.mounts.splice(this.mounts.indexOf(m), 1);
       return OK_VOID;
     }, true);
+  }
+
+  /** The mount whose mountpoint is `inode` inside `mnt`, if any (lookup_mnt). */
+  private mountedOn(mnt: Mount, inode: FsInode): Mount | undefined {
+    if (!this.mountsInside.has(mnt.id)) return undefined;
+    return this.mountIndex.get(`${mnt.id}:${inodeKey(inode)}`);
   }
 
   /** Mount a procfs (procfs.ts) at `path` (created if missing): /proc/self, /proc/PID/{fd/N, root,
@@ -493,7 +508,7 @@ export class Kernel {
    * Record one syscall. `args` is undefined only for a hot syscall made while nobody observed (it did
    * not build its record); an observer subscribed in the middle of such a call sees the calls after it.
    */
-  private emit<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>): void {
+  private emit<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>, into?: Uint8Array, intoOff = 0, recvShape = false): void {
     const seq = this.seq++;
     if (this.observers.length === 0 || args === undefined) return;
     // write/pwrite/sendmsg/fsetxattr hand their bytes over raw and only an observed call pays for the
@@ -503,7 +518,7 @@ export class Kernel {
     const rec: SyscallRecord = {
       seq, pid: t.pid, tid: t.tid, comm: t.comm, syscall, args,
       ok: r.ok,
-      result: r.ok ? summarize(r.value) : r.errno,
+      result: r.ok ? this.resultRecord(r.value, into, intoOff, recvShape) : r.errno,
       creds: copyCred(t.cred),
       caps: { eff: capHex(t.caps.effective), perm: capHex(t.caps.permitted), bnd: capHex(t.caps.bounding) },
       root: this.pathOf(t.fs.root),
@@ -515,6 +530,18 @@ export class Kernel {
       if (r.blocked) rec.blocked = r.blocked;
     }
     for (const o of this.observers) o(rec);
+  }
+
+  /**
+   * The `result` of a record: bytes summarized. readInto() reports the bytes it put into the caller's
+   * buffer (`into` at `intoOff`), as read() reports the bytes it returns. `recvShape`: the completion of
+   * a sleeping socket read, which has always been recorded with recvmsg's result {data, fds, msgFlags}
+   * (the socket read runs the recvmsg path) — kept so traces stay byte-identical.
+   */
+  private resultRecord(v: unknown, into: Uint8Array | undefined, intoOff: number, recvShape: boolean): unknown {
+    const bytes = into ? into.slice(intoOff, intoOff + (v as number)) : v;
+    if (recvShape) return { data: bytes, fds: [], msgFlags: this.readCtrunc ? MSG_CTRUNC : 0 };
+    return summarize(bytes);
   }
 
   /** Map the value of a result, keeping errors and turning a Blocked into one that maps on resume. */
@@ -541,9 +568,9 @@ export class Kernel {
   }
 
   /** The end of every syscall: namespace generation, the record, the change announcement. */
-  private finish<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>, mutates: boolean): SysResult<T> {
+  private finish<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>, mutates: boolean, into?: Uint8Array, intoOff = 0, recvShape = false): SysResult<T> {
     if (mutates && r.ok) this.nsGen++;
-    this.emit(t, syscall, args, r);
+    this.emit(t, syscall, args, r, into, intoOff, recvShape);
     if (mutates && r.ok && this.changeObservers.length) {
       const ev = { seq: this.seq - 1, syscall, pid: t.pid };
       for (const o of this.changeObservers) o(ev);
@@ -577,7 +604,7 @@ export class Kernel {
 
   /** inode_permission(): EROFS for writes on a read-only mount, then generic_permission. */
   permission(t: Process, loc: Location, mask: number): Errno | null {
-    const a = loc.inode.getattr();
+    const a = ownerAttr(loc.inode);
     if (mask & MAY_WRITE && loc.mnt.readonly && (isReg(a.mode) || isDir(a.mode) || isLnk(a.mode))) return 'EROFS';
     return genericPermission(t, a, mask);
   }
@@ -586,13 +613,14 @@ export class Kernel {
     return t.files.get(fd)?.file;
   }
 
-  /** The starting point for a relative path: the cwd or a directory fd. */
-  private startOf(t: Process, dirfd: number, path: string): Result<Location> {
-    if (path.startsWith('/') || dirfd === AT_FDCWD) return ok(t.fs.cwd);
+  /** The starting point for a relative path: the cwd or a directory fd; or the errno (a string).
+   * (Not a Result: it runs on every path syscall and is consumed at once.) */
+  private startOf(t: Process, dirfd: number, path: string): Location | Errno {
+    if (dirfd === AT_FDCWD || path.charCodeAt(0) === 47) return t.fs.cwd;
     const f = this.fdFile(t, dirfd);
-    if (!f) return err('EBADF');
-    if (!f.loc || !isDir(f.loc.inode.getattr().mode)) return err('ENOTDIR');
-    return ok(f.loc);
+    if (!f) return 'EBADF';
+    if (!f.loc || !isDir(ownerAttr(f.loc.inode).mode)) return 'ENOTDIR';
+    return f.loc;
   }
 
   /** Resolve (dirfd, path) with AT_EMPTY_PATH support. */
@@ -605,14 +633,14 @@ export class Kernel {
       return ok(f.loc);
     }
     const s = this.startOf(t, dirfd, path);
-    if (!s.ok) return s;
-    return this.namei.resolve(t, s.value, path, { follow });
+    if (typeof s === 'string') return err(s);
+    return this.namei.resolve(t, s, path, follow ? FOLLOW : NOFOLLOW);
   }
 
   private parentAt(t: Process, dirfd: number, path: string): Result<ParentResult> {
     const s = this.startOf(t, dirfd, path);
-    if (!s.ok) return s;
-    return this.namei.walkParent(t, s.value, path);
+    if (typeof s === 'string') return err(s);
+    return this.namei.walkParent(t, s, path);
   }
 
   private isMountpoint(loc: Location): boolean {
@@ -666,8 +694,8 @@ export class Kernel {
   private mayDelete(t: Process, dir: Location, victim: Location, isdir: boolean): Errno | null {
     const perm = this.permission(t, dir, MAY_WRITE | MAY_EXEC);
     if (perm) return perm;
-    const va = victim.inode.getattr();
-    if (stickyDenies(t, dir.inode.getattr(), va)) return 'EPERM';
+    const va = ownerAttr(victim.inode);
+    if (stickyDenies(t, ownerAttr(dir.inode), va)) return 'EPERM';
     if (isdir) {
       if (!isDir(va.mode)) return 'ENOTDIR';
       if (this.isMountRoot(victim)) return 'EBUSY';
@@ -677,7 +705,7 @@ export class Kernel {
 
   /** may_create(): write and search permission on the directory. */
   private mayCreate(t: Process, dir: Location): Errno | null {
-    if (dir.inode.getattr().nlink === 0) return 'ENOENT';
+    if (ownerAttr(dir.inode).nlink === 0) return 'ENOENT';
     return this.permission(t, dir, MAY_WRITE | MAY_EXEC);
   }
 
@@ -685,7 +713,7 @@ export class Kernel {
     const r = dir.inode.lookup(name);
     if (!r.ok) return undefined;
     const child: Location = { mnt: dir.mnt, inode: r.value, via: { dir: dir.inode, name } };
-    const m = this.mountIndex.get(`${dir.mnt.id}:${inodeKey(r.value)}`);
+    const m = this.mountedOn(dir.mnt, r.value);
     return m ? { mnt: m, inode: m.root } : child;
   }
 
@@ -717,7 +745,7 @@ export class Kernel {
     return this.sys(t, 'chdir', { path: bstrToText(p) }, () => {
       const r = this.namei.resolve(t, t.fs.cwd, p, { follow: true });
       if (!r.ok) return r;
-      if (!isDir(r.value.inode.getattr().mode)) return err('ENOTDIR');
+      if (!isDir(ownerAttr(r.value.inode).mode)) return err('ENOTDIR');
       const e = this.permission(t, r.value, MAY_EXEC);
       if (e) return err(e);
       t.fs.cwd = r.value;
@@ -729,7 +757,7 @@ export class Kernel {
     return this.sys(t, 'fchdir', { fd }, () => {
       const f = this.fdFile(t, fd);
       if (!f) return err('EBADF');
-      if (!f.loc || !isDir(f.loc.inode.getattr().mode)) return err('ENOTDIR');
+      if (!f.loc || !isDir(ownerAttr(f.loc.inode).mode)) return err('ENOTDIR');
       const e = this.permission(t, f.loc, MAY_EXEC);
       if (e) return err(e);
       t.fs.cwd = f.loc;
@@ -743,7 +771,7 @@ export class Kernel {
     return this.sys(t, 'chroot', { path: bstrToText(p) }, () => {
       const r = this.namei.resolve(t, t.fs.cwd, p, { follow: true });
       if (!r.ok) return r;
-      if (!isDir(r.value.inode.getattr().mode)) return err('ENOTDIR');
+      if (!isDir(ownerAttr(r.value.inode).mode)) return err('ENOTDIR');
       const e = this.permission(t, r.value, MAY_EXEC);
       if (e) return err(e);
       if (!capable(t, CAP.SYS_CHROOT)) return err('EPERM');
@@ -755,7 +783,7 @@ export class Kernel {
   /** getcwd(2): the cwd relative to the process root; "(unreachable)" prefix when outside it. */
   getcwd(t: Process): SysResult<string> {
     return this.sys(t, 'getcwd', {}, () => {
-      if (t.fs.cwd.inode.getattr().nlink === 0) return err('ENOENT');
+      if (ownerAttr(t.fs.cwd.inode).nlink === 0) return err('ENOENT');
       const r = this.climb(t.fs.cwd, t.fs.root);
       return ok((r.reached ? '/' : '(unreachable)/') + r.parts.join('/'));
     });
@@ -774,7 +802,7 @@ export class Kernel {
       }
       let parent: FsInode;
       let name = '?';
-      if (!isDir(cur.inode.getattr().mode)) {
+      if (!isDir(ownerAttr(cur.inode).mode)) {
         if (!cur.via) break;
         parent = cur.via.dir;
         name = cur.via.name;
@@ -993,7 +1021,7 @@ export class Kernel {
     if (parent.mnt.readonly) return err('EROFS');
     const e = this.mayCreate(t, parent);
     if (e) return err(e);
-    const own = initOwner(t, parent.inode.getattr(), S_IFREG | (mode & S_IALLUGO & ~t.fs.umask));
+    const own = initOwner(t, ownerAttr(parent.inode), S_IFREG | (mode & S_IALLUGO & ~t.fs.umask));
     const c = parent.inode.create(name, own);
     if (!c.ok) return c;
     return ok({ loc: { mnt: parent.mnt, inode: c.value, via: { dir: parent.inode, name } }, created: true });
@@ -1189,6 +1217,71 @@ export class Kernel {
     return this.finish(t, 'read', args, r, false);
   }
 
+  /**
+   * read(2) as C calls it — read(fd, buf + off, len): the bytes land in `buf` at `off` and the count
+   * is returned. Recorded exactly as read() (args {fd, len}, the result the bytes read). On a socket
+   * the bytes go from the queue straight into `buf` (perf: the helper's socket_read runs twice per
+   * request); anything else is read() and a copy.
+   */
+  readInto(t: Process, fd: number, buf: Uint8Array, off: number, len: number): SysResult<number> {
+    // A buffer too small for `len` is the caller's bug (C: EFAULT or memory corruption), not errno.
+    if (off < 0 || off + Math.max(0, len) > buf.length) throw new RangeError(`readInto: ${len} bytes at ${off} do not fit a ${buf.length}-byte buffer`);
+    if (t.state !== 'running') return err('ESRCH');
+    const f = this.fdFile(t, fd);
+    if (!f || !f.socket || !f.canRead() || len < 0) return this.copyRead(this.read(t, fd, len), buf, off);
+    const args = { fd, len };
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let r: SysResult<number>;
+    try {
+      r = this.socketReadInto(t, f, buf, off, len, args);
+    } finally {
+      this.currentTask = outer;
+    }
+    return this.finish(t, 'read', args, r, false, buf, off);
+  }
+
+  /** A read() result copied into `buf` at `off` (a sleeping read copies when it completes). */
+  private copyRead(r: SysResult<Uint8Array>, buf: Uint8Array, off: number): SysResult<number> {
+    if (r.ok) {
+      buf.set(r.value, off);
+      return ok(r.value.length);
+    }
+    if (r.blocked === undefined) return r;
+    const b = r;
+    return { ok: false, errno: 'EAGAIN', blocked: b.blocked, resume: () => this.copyRead(b.resume(), buf, off), cancel: () => b.cancel() };
+  }
+
+  private socketReadInto(t: Process, f: OpenFile, buf: Uint8Array, off: number, len: number, args: Record<string, unknown>): SysResult<number> {
+    const r = this.readIntoAttempt(f, buf, off, len);
+    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args, buf, off) as Blocked<number>);
+  }
+
+  /** readAttempt into the caller's buffer. */
+  private readIntoAttempt(f: OpenFile, buf: Uint8Array, off: number, len: number): SysResult<number> | typeof SLEEP {
+    const s = f.socket!;
+    this.readCtrunc = false;
+    if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
+    if (s.hasData) {
+      const n = s.dequeueInto(buf, off, len);
+      const fds = s.dequeuedFds;
+      s.dequeuedFds = null;
+      if (fds !== null) {
+        this.readCtrunc = true;
+        for (let i = 0; i < fds.length; i++) this.putFile(fds[i]!); // no control buffer: dropped
+      }
+      return ok(n);
+    }
+    if (s.pendingError) {
+      const e = s.pendingError;
+      s.pendingError = null;
+      return err(e);
+    }
+    if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok(0);
+    if (f.flags & O_NONBLOCK) return err('EAGAIN');
+    return SLEEP;
+  }
+
   pread(t: Process, fd: number, len: number, pos: number): SysResult<Uint8Array> {
     return this.sys(t, 'pread64', { fd, len, pos }, () => {
       if (pos < 0) return err('EINVAL');
@@ -1326,7 +1419,7 @@ export class Kernel {
       if (!f || f.isPath) return err('EBADF');
       if (f.pipe || f.socket) return err('EINVAL');
       // vfs_fsync_range: no ->fsync in the file operations → EINVAL (e.g. /dev/null's mem driver).
-      if (f.loc && isChr(f.loc.inode.getattr().mode)) return err('EINVAL');
+      if (f.loc && isChr(ownerAttr(f.loc.inode).mode)) return err('EINVAL');
       return f.handle?.fsync?.() ?? f.loc?.inode.fsync?.() ?? OK_VOID;
     });
   }
@@ -1339,9 +1432,9 @@ export class Kernel {
     return this.sys(t, 'getdents64', { fd, count: bufSize }, () => {
       const f = this.fdFile(t, fd);
       if (!f || f.isPath) return err('EBADF');
-      if (!f.loc || !isDir(f.loc.inode.getattr().mode)) return err('ENOTDIR');
+      if (!f.loc || !isDir(ownerAttr(f.loc.inode).mode)) return err('ENOTDIR');
       const dir = f.loc.inode;
-      if (dir.getattr().nlink === 0) return err('ENOENT');
+      if (ownerAttr(dir).nlink === 0) return err('ENOENT');
       if (!f.dirSnapshot || f.dirCookie === 0) {
         const ents = f.handle?.readdir ? f.handle.readdir() : dir.readdir();
         if (!ents.ok) return ents;
@@ -1504,7 +1597,7 @@ export class Kernel {
     const { parent, name } = ct.value;
     const e = this.mayCreate(t, parent);
     if (e) return err(e);
-    const own = initOwner(t, parent.inode.getattr(), S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~t.fs.umask));
+    const own = initOwner(t, ownerAttr(parent.inode), S_IFDIR | (mode & (S_IRWXUGO | S_ISVTX) & ~t.fs.umask));
     const c = parent.inode.create(name, own);
     return c.ok ? OK_VOID : c;
   }
@@ -1526,7 +1619,7 @@ export class Kernel {
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
       if ((type === S_IFCHR || type === S_IFBLK) && !capable(t, CAP.MKNOD)) return err('EPERM');
-      const own = initOwner(t, parent.inode.getattr(), (type || S_IFREG) | (mode & S_IALLUGO & ~t.fs.umask));
+      const own = initOwner(t, ownerAttr(parent.inode), (type || S_IFREG) | (mode & S_IALLUGO & ~t.fs.umask));
       const c = parent.inode.create(name, { ...own, rdev: type === S_IFCHR || type === S_IFBLK ? rdev : 0n });
       return c.ok ? OK_VOID : c;
     }, true);
@@ -1558,7 +1651,7 @@ export class Kernel {
     const { parent, name } = ct.value;
     const e = this.mayCreate(t, parent);
     if (e) return err(e);
-    const own = initOwner(t, parent.inode.getattr(), S_IFLNK | 0o777);
+    const own = initOwner(t, ownerAttr(parent.inode), S_IFLNK | 0o777);
     const c = parent.inode.create(name, { uid: own.uid, gid: own.gid, mode: S_IFLNK | 0o777, target: tg });
     return c.ok ? OK_VOID : c;
   }
@@ -1651,7 +1744,7 @@ export class Kernel {
     if (lastType !== 'normal') return err('EISDIR');
     const victim = this.lookupChild(t, parent, name);
     if (!victim) return err('ENOENT');
-    if (trailingSlash) return err(isDir(victim.inode.getattr().mode) ? 'EISDIR' : 'ENOTDIR');
+    if (trailingSlash) return err(isDir(ownerAttr(victim.inode).mode) ? 'EISDIR' : 'ENOTDIR');
     if (parent.mnt.readonly) return err('EROFS');
     const e = this.mayDelete(t, parent, victim, false);
     if (e) return err(e);
@@ -1734,14 +1827,14 @@ export class Kernel {
     let e = this.mayDelete(t, od, src, srcIsDir);
     if (e) return err(e);
     if (!dst) e = this.mayCreate(t, nd);
-    else e = this.mayDelete(t, nd, dst, exchange ? isDir(dst.inode.getattr().mode) : srcIsDir);
+    else e = this.mayDelete(t, nd, dst, exchange ? isDir(ownerAttr(dst.inode).mode) : srcIsDir);
     if (e) return err(e);
     if (srcIsDir && !sameInode(od.inode, nd.inode)) {
       // Moving a directory rewrites its '..': write permission on the directory itself.
       const pe = this.permission(t, src, MAY_WRITE);
       if (pe) return err(pe);
     }
-    if (exchange && dst && isDir(dst.inode.getattr().mode) && !sameInode(od.inode, nd.inode)) {
+    if (exchange && dst && isDir(ownerAttr(dst.inode).mode) && !sameInode(od.inode, nd.inode)) {
       const pe = this.permission(t, dst, MAY_WRITE);
       if (pe) return err(pe);
     }
@@ -1752,7 +1845,7 @@ export class Kernel {
 
   /** Is `a` the inode `b` or one of its ancestors (within one superblock)? */
   private isAncestorOrSelf(a: FsInode, b: FsInode): boolean {
-    if (a.sb !== b.sb || !isDir(a.getattr().mode)) return false;
+    if (a.sb !== b.sb || !isDir(ownerAttr(a).mode)) return false;
     let cur = b;
     for (let guard = 0; guard < 100000; guard++) {
       if (sameInode(cur, a)) return true;
@@ -1774,7 +1867,7 @@ export class Kernel {
       if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return err('EINVAL');
       const r = this.lookupAt(t, dirfd, p, !(flags & AT_SYMLINK_NOFOLLOW), flags);
       if (!r.ok) return r;
-      if (isLnk(r.value.inode.getattr().mode)) return err('EOPNOTSUPP'); // fchmodat2 on a symlink
+      if (isLnk(ownerAttr(r.value.inode).mode)) return err('EOPNOTSUPP'); // fchmodat2 on a symlink
       return this.doChmod(t, r.value, mode);
     }, true);
   }
@@ -1855,7 +1948,7 @@ export class Kernel {
       if (length < 0) return err('EINVAL');
       const f = this.fdFile(t, fd);
       if (!f || f.isPath) return err('EBADF');
-      if (!f.loc || !isReg(f.loc.inode.getattr().mode) || !f.canWrite()) return err('EINVAL');
+      if (!f.loc || !isReg(ownerAttr(f.loc.inode).mode) || !f.canWrite()) return err('EINVAL');
       return this.doTruncate(t, f.loc, length);
     }, true);
   }
@@ -2088,12 +2181,12 @@ export class Kernel {
       if (cmd >>> 0 === FIONREAD) {
         if (f.pipe) return ok(f.pipe.bytes);
         if (f.socket) return ok(f.socket.recvBytes);
-        if (f.loc && isReg(f.loc.inode.getattr().mode)) return ok(Math.max(0, f.loc.inode.getattr().size - f.pos));
+        if (f.loc && isReg(ownerAttr(f.loc.inode).mode)) return ok(Math.max(0, f.loc.inode.getattr().size - f.pos));
         return err('ENOTTY');
       }
       if (cmd >>> 0 === FS_IOC_GETVERSION) {
         if (!f.loc || f.pipe || f.rdev !== undefined || f.socket) return err('ENOTTY');
-        const m = f.loc.inode.getattr().mode;
+        const m = ownerAttr(f.loc.inode).mode;
         if (!isReg(m) && !isDir(m)) return err('ENOTTY');
         return f.loc.inode.getversion();
       }
@@ -2173,7 +2266,7 @@ export class Kernel {
       const { parent, name } = ct.value;
       const e = this.mayCreate(t, parent);
       if (e) return err(e);
-      const own = initOwner(t, parent.inode.getattr(), S_IFSOCK | (0o777 & ~t.fs.umask));
+      const own = initOwner(t, ownerAttr(parent.inode), S_IFSOCK | (0o777 & ~t.fs.umask));
       const c = parent.inode.create(name, own);
       if (!c.ok) return c;
       s.boundKey = inodeKey(c.value);
@@ -2212,7 +2305,7 @@ export class Kernel {
       if (!r.ok) return r;
       const e = this.permission(t, r.value, MAY_WRITE);
       if (e) return err(e);
-      if (!isSock(r.value.inode.getattr().mode)) return err('ECONNREFUSED');
+      if (!isSock(ownerAttr(r.value.inode).mode)) return err('ECONNREFUSED');
       const key = inodeKey(r.value.inode);
       const attempt = (): SysResult<void> => {
         const l = this.listeners.get(key);
@@ -2382,23 +2475,49 @@ export class Kernel {
    * (MSG_CTRUNC unseen). Its own attempt, so a read allocates no RecvResult. */
   private socketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>): SysResult<Uint8Array> {
     const r = this.readAttempt(f, len);
-    if (r !== SLEEP) return r;
-    const attempt = (): SysResult<Uint8Array> => {
-      const x = this.readAttempt(f, len);
-      return x === SLEEP ? this.blocked(t, 'read', args, { on: 'recv', what: f.socket!.label }, attempt) : x;
-    };
-    return this.blocked(t, 'read', args, { on: 'recv', what: f.socket!.label }, attempt);
+    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args, undefined, 0) as Blocked<Uint8Array>);
   }
+
+  /**
+   * A socket read(2) asleep (readInto's when `buf` is given). resume() re-runs the receive and records
+   * it as blocked() does — `resumed`, counted as a change — with recvmsg's result shape (resultRecord).
+   */
+  private sleepingSocketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>, buf: Uint8Array | undefined, off: number): Blocked<Uint8Array | number> {
+    return {
+      ok: false, errno: 'EAGAIN', blocked: { on: 'recv', what: f.socket!.label },
+      resume: () => {
+        if (t.state !== 'running') return err('ESRCH');
+        const outer = this.currentTask;
+        this.currentTask = t;
+        let x: SysResult<Uint8Array | number> | typeof SLEEP;
+        try {
+          x = buf ? this.readIntoAttempt(f, buf, off, len) : this.readAttempt(f, len);
+        } finally {
+          this.currentTask = outer;
+        }
+        const r = x === SLEEP ? this.sleepingSocketRead(t, f, len, args, buf, off) : x;
+        return this.finish(t, 'read', this.observed ? { ...args, resumed: true } : args, r, true, buf, off, true);
+      },
+      cancel: NOOP,
+    };
+  }
+
+  /** Whether the last socket read(2) dropped fds its segment carried (MSG_CTRUNC, see resultRecord). */
+  private readCtrunc = false;
 
   /** recvAttempt for read(2): the same rules, no flags, no fds installed. */
   private readAttempt(f: OpenFile, len: number): SysResult<Uint8Array> | typeof SLEEP {
     const s = f.socket!;
+    this.readCtrunc = false;
     if (s.state === 'listening' || s.state === 'unconnected') return err('EINVAL');
     if (s.hasData) {
       const data = s.dequeue(len, false);
       const fds = s.dequeuedFds;
       s.dequeuedFds = null;
-      if (fds !== null) for (let i = 0; i < fds.length; i++) this.putFile(fds[i]!); // the in-flight references
+      if (fds !== null) {
+        this.readCtrunc = true;
+        for (let i = 0; i < fds.length; i++) this.putFile(fds[i]!); // the in-flight references
+      }
       return ok(data);
     }
     if (s.pendingError) {
@@ -2462,7 +2581,7 @@ export class Kernel {
     if (!f) return err('EBADF');
     if (f.socket) return ok(`socket:[${f.socket.id}]`);
     if (f.pipe && f.kind === 'pipe') return ok(f.pipe.label);
-    return ok(f.loc ? this.pathOf(f.loc) + (f.loc.inode.getattr().nlink === 0 ? ' (deleted)' : '') : '?');
+    return ok(f.loc ? this.pathOf(f.loc) + (ownerAttr(f.loc.inode).nlink === 0 ? ' (deleted)' : '') : '?');
   }
 
   /** Every open fd of every process: "which process has what open". */

@@ -8,7 +8,7 @@ import { Prng } from './prng.ts';
 import { BOGO_DIRENT_SIZE, ext4DirRecLen, type FsProfile } from './profiles.ts';
 import { err, ok, OK_VOID, type Result } from './result.ts';
 import type { StatFs } from './types.ts';
-import type { AttrChange, FsDirEntry, FsInode, InodeAttr, NewInode, SuperBlock } from './vfs.ts';
+import type { AttrChange, FsDirEntry, FsInode, InodeAttr, NewInode, OwnerAttr, SuperBlock } from './vfs.ts';
 
 const PAGE = 4096;
 const NO_XATTRS: ReadonlyMap<string, Uint8Array> = new Map();
@@ -466,4 +466,13 @@ export class MemInode implements FsInode {
   isSymlink(): boolean {
     return isLnk(this.mode);
   }
+}
+
+/**
+ * Mode, owner, group and link count of an inode, to be read at once (permission and type checks):
+ * an in-memory inode answers with its live fields — no getattr() snapshot object per check (perf:
+ * several per path component); any other filesystem (v9fs, procfs) through getattr() as before.
+ */
+export function ownerAttr(i: FsInode): OwnerAttr {
+  return i instanceof MemInode ? i : i.getattr();
 }

@@ -8,6 +8,7 @@ import { sameLocation, type Location, type Mount } from './mount.ts';
 import { err, ok, type Result } from './result.ts';
 import type { Process } from './process.ts';
 import type { FsInode } from './vfs.ts';
+import { ownerAttr } from './memory-fs.ts';
 
 export interface NameiEnv {
   /** The mount whose mountpoint is `inode` inside `mnt`, if any. */
@@ -36,20 +37,6 @@ export interface ParentResult {
   /** 'normal', '.', '..' or 'root' ("/" or a path of only slashes). */
   lastType: 'normal' | 'dot' | 'dotdot' | 'root';
   trailingSlash: boolean;
-}
-
-/** Components between slashes (empty ones dropped). A hand loop: this runs on every syscall. */
-function split(path: string): { comps: string[]; trailingSlash: boolean } {
-  const comps: string[] = [];
-  let start = 0;
-  const n = path.length;
-  for (let i = 0; i <= n; i++) {
-    if (i === n || path.charCodeAt(i) === 47) {
-      if (i > start) comps.push(path.slice(start, i));
-      start = i + 1;
-    }
-  }
-  return { comps, trailingSlash: n > 0 && path.charCodeAt(n - 1) === 47 && comps.length > 0 };
 }
 
 export class Namei {
@@ -97,16 +84,31 @@ export class Namei {
   walkParent(t: Process, start: Location, path: string, links = { n: 0 }): Result<ParentResult> {
     if (path.length === 0) return err('ENOENT');
     if (path.length >= PATH_MAX) return err('ENAMETOOLONG');
-    const { comps, trailingSlash } = split(path);
-    let cur = path.startsWith('/') ? t.fs.root : start;
-    if (comps.length === 0) return ok({ parent: cur, name: '', lastType: 'root', trailingSlash: false });
-    for (let i = 0; i < comps.length - 1; i++) {
-      const r = this.step(t, cur, comps[i]!, links, true);
+    let cur = path.charCodeAt(0) === 47 ? t.fs.root : start;
+    // Components between slashes (empty ones skipped), walked as they are found: no list per walk
+    // (perf: every path syscall). The last one is the name; a slash after it is a trailing slash.
+    const n = path.length;
+    let i = 0;
+    while (i < n && path.charCodeAt(i) === 47) i++;
+    if (i === n) return ok({ parent: cur, name: '', lastType: 'root', trailingSlash: false });
+    let last: string;
+    let trailingSlash: boolean;
+    for (;;) {
+      let j = i;
+      while (j < n && path.charCodeAt(j) !== 47) j++;
+      let k = j;
+      while (k < n && path.charCodeAt(k) === 47) k++;
+      if (k === n) {
+        last = path.slice(i, j);
+        trailingSlash = j < n;
+        break;
+      }
+      const r = this.step(t, cur, path.slice(i, j), links, true);
       if (!r.ok) return r;
       cur = r.value;
+      i = k;
     }
-    const last = comps[comps.length - 1]!;
-    if (!isDir(cur.inode.getattr().mode)) return err('ENOTDIR');
+    if (!isDir(ownerAttr(cur.inode).mode)) return err('ENOTDIR');
     // The final component's parent needs search permission as well (may_lookup in link_path_walk).
     const perm = this.env.permission(t, cur, MAY_EXEC);
     if (perm) return err(perm);
@@ -121,17 +123,17 @@ export class Namei {
 
   /** One non-final component: must be a directory after following symlinks. */
   private step(t: Process, cur: Location, name: string, links: { n: number }, mustBeDir: boolean): Result<Location> {
-    if (!isDir(cur.inode.getattr().mode)) return err('ENOTDIR');
+    if (!isDir(ownerAttr(cur.inode).mode)) return err('ENOTDIR');
     const r = this.lookupOne(t, cur, name);
     if (!r.ok) return r;
     let next = r.value;
-    const mode = next.inode.getattr().mode;
+    const mode = ownerAttr(next.inode).mode;
     if (isLnk(mode)) {
       const f = this.followLink(t, cur, next, links);
       if (!f.ok) return f;
       next = f.value;
     }
-    if (mustBeDir && !isDir(next.inode.getattr().mode)) return err('ENOTDIR');
+    if (mustBeDir && !isDir(ownerAttr(next.inode).mode)) return err('ENOTDIR');
     return ok(next);
   }
 
@@ -164,13 +166,13 @@ export class Namei {
     const r = this.lookupOne(t, parent, name);
     if (!r.ok) return r;
     let loc = r.value;
-    const mode = loc.inode.getattr().mode;
+    const mode = ownerAttr(loc.inode).mode;
     if (isLnk(mode) && (opts.follow || trailingSlash)) {
       const f = this.followLink(t, parent, loc, links);
       if (!f.ok) return f;
       loc = f.value;
     }
-    if (trailingSlash && !isDir(loc.inode.getattr().mode)) return err('ENOTDIR');
+    if (trailingSlash && !isDir(ownerAttr(loc.inode).mode)) return err('ENOTDIR');
     return ok(loc);
   }
 }

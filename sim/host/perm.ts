@@ -5,7 +5,7 @@ import { CAP, capBit } from './caps.ts';
 import { MAY_EXEC, MAY_READ, MAY_WRITE, S_ISGID, S_ISUID, S_ISVTX, S_IXGRP, S_IXUGO, isDir, isLnk, isReg } from './constants.ts';
 import type { Errno } from './errno.ts';
 import type { Process } from './process.ts';
-import type { InodeAttr } from './vfs.ts';
+import type { InodeAttr, OwnerAttr } from './vfs.ts';
 
 export function capable(t: Process, cap: number): boolean {
   return (t.caps.effective & capBit(cap)) !== 0n;
@@ -17,7 +17,7 @@ export function inGroup(t: Process, gid: number): boolean {
 }
 
 /** generic_permission(): owner/group/other bits, then CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH. */
-export function genericPermission(t: Process, a: InodeAttr, mask: number): Errno | null {
+export function genericPermission(t: Process, a: OwnerAttr, mask: number): Errno | null {
   const m = mask & (MAY_READ | MAY_WRITE | MAY_EXEC);
   let bits: number;
   if (t.cred.fsuid === a.uid) bits = (a.mode >> 6) & 7;
@@ -39,13 +39,13 @@ export function genericPermission(t: Process, a: InodeAttr, mask: number): Errno
 }
 
 /** inode_owner_or_capable(): the fsuid owns the inode, or CAP_FOWNER. */
-export function ownerOrCapable(t: Process, a: InodeAttr): boolean {
+export function ownerOrCapable(t: Process, a: OwnerAttr): boolean {
   return t.cred.fsuid === a.uid || capable(t, CAP.FOWNER);
 }
 
 /** The sticky-directory rule of may_delete()/check_sticky(): in a sticky directory only the owner of
  * the entry, the owner of the directory or CAP_FOWNER may remove or rename it (EPERM). */
-export function stickyDenies(t: Process, dir: InodeAttr, victim: InodeAttr): boolean {
+export function stickyDenies(t: Process, dir: OwnerAttr, victim: OwnerAttr): boolean {
   if (!(dir.mode & S_ISVTX)) return false;
   if (t.cred.fsuid === victim.uid || t.cred.fsuid === dir.uid) return false;
   return !capable(t, CAP.FOWNER);
@@ -75,7 +75,7 @@ export function chmodMode(t: Process, a: InodeAttr, mode: number, gid = a.gid): 
  * setgid directory the gid is the directory's and new directories inherit S_ISGID; otherwise a
  * non-member without CAP_FSETID loses S_ISGID on a group-executable new file (CVE-2018-13405 rule).
  */
-export function initOwner(t: Process, dir: InodeAttr, mode: number): { uid: number; gid: number; mode: number } {
+export function initOwner(t: Process, dir: OwnerAttr, mode: number): { uid: number; gid: number; mode: number } {
   const uid = t.cred.fsuid;
   let gid = t.cred.fsgid;
   if (dir.mode & S_ISGID) {

@@ -28,6 +28,10 @@ export interface InodeAttr {
   ctime: Timespec;
 }
 
+/** The attributes permission and ownership checks read (generic_permission, inode_init_owner,
+ * check_sticky): what ownerAttr() gives without a getattr snapshot. */
+export type OwnerAttr = Pick<InodeAttr, 'mode' | 'uid' | 'gid' | 'nlink'>;
+
 /** notify_change's struct iattr: only the present fields change. The VFS always passes ctime when
  * Linux sets ATTR_CTIME. */
 export interface AttrChange {
