@@ -258,18 +258,19 @@ export class VirtfsProxyHelper {
   }
 
   /** A read(2) that would have slept, kept by readQueued for finishRead to wait on. */
-  private pendingRead: SysResult<Uint8Array> | undefined;
+  private pendingRead: SysResult<number> | undefined;
 
   /**
-   * socket_read, first part: take what is queued, without suspending. Returns the byte count (n when
-   * complete) or -errno; when the next read(2) would sleep, the Blocked result is kept in pendingRead
-   * and the count so far is returned — finishRead then sleeps on exactly that call. So a busy helper
-   * never allocates a generator for its reads, and the syscall sequence is the C loop's.
+   * socket_read (§8): read(2) into the in-buffer until `n` bytes, EINTR retried, EOF is -EIO. Runs
+   * without suspending: it starts at `got` bytes and returns the count (n when complete) or -errno;
+   * when the next read(2) would sleep, its Blocked result is kept in pendingRead and the count so far
+   * is returned — process_requests then sleeps on exactly that call and continues with resumeRead.
+   * So the syscall sequence is the C loop's, and a busy helper allocates no generator for its reads.
    */
-  private readQueued(sock: number, into: Uint8Array, at: number, n: number): number {
-    let got = 0;
+  private readQueued(sock: number, into: Uint8Array, at: number, n: number, got = 0): number {
     while (got < n) {
-      const r = this.os.read(sock, n - got);
+      // read(sockfd, buff + got, size - got), into the in-buffer as the C loop does
+      const r = this.os.readInto(sock, into, at + got, n - got);
       if (!r.ok) {
         if (r.blocked !== undefined) {
           this.pendingRead = r;
@@ -278,35 +279,35 @@ export class VirtfsProxyHelper {
         if (r.errno === 'EINTR') continue;
         return -ERRNO[r.errno];
       }
-      if (r.value.length === 0) return -ERRNO.EIO; // EOF mid-message or between messages (§8)
-      into.set(r.value, at + got);
-      got += r.value.length;
+      if (r.value === 0) return -ERRNO.EIO; // EOF mid-message or between messages (§8)
+      got += r.value;
     }
     return got;
   }
 
-  /** socket_read, second part: sleep on the pending read, then loop until `n` bytes (EINTR retried). */
-  private *finishRead(sock: number, into: Uint8Array, at: number, n: number, done: number): Generator<Wait, number, void> {
-    let got = done;
-    let r = this.pendingRead!;
+  /** The pending read woke up: its completion, then socket_read goes on (readQueued). */
+  private resumeRead(sock: number, into: Uint8Array, at: number, n: number, got: number): number {
+    const p = this.pendingRead!;
     this.pendingRead = undefined;
-    for (;;) {
-      // wait(), inlined: this sleep happens once per request, so no extra generator for it.
-      while (!r.ok && r.blocked !== undefined) {
-        const b = r;
-        yield b.blocked;
-        r = b.resume();
+    const r = p.ok || p.blocked === undefined ? p : p.resume(); // always asleep here (see readWait)
+    if (!r.ok) {
+      if (r.blocked !== undefined) {
+        this.pendingRead = r; // still asleep (woken without data)
+        return got;
       }
-      if (!r.ok) {
-        if (r.errno !== 'EINTR') return -ERRNO[r.errno];
-      } else {
-        if (r.value.length === 0) return -ERRNO.EIO;
-        into.set(r.value, at + got);
-        got += r.value.length;
-        if (got >= n) return got;
-      }
-      r = this.os.read(sock, n - got);
+      if (r.errno !== 'EINTR') return -ERRNO[r.errno];
+    } else {
+      if (r.value === 0) return -ERRNO.EIO;
+      got += r.value;
     }
+    return this.readQueued(sock, into, at, n, got);
+  }
+
+  /** The Wait of the read socket_read sleeps in. */
+  private get readWait(): Wait {
+    const p = this.pendingRead;
+    if (!p || p.ok || p.blocked === undefined) throw new Error('socket_read: no read asleep');
+    return p.blocked;
   }
 
   /** socket_write: loop until written; a closed peer is EPIPE and, SIGPIPE not being ignored, death (§8, inferred). */
@@ -344,9 +345,12 @@ export class VirtfsProxyHelper {
       return f;
     };
     for (;;) {
-      // read_request
+      // read_request (the sleeps of socket_read yielded here: no nested generator per request)
       let q = this.readQueued(sock, inbuf, 0, PROXY_HDR_SZ);
-      if (q >= 0 && q < PROXY_HDR_SZ) q = yield* this.finishRead(sock, inbuf, 0, PROXY_HDR_SZ, q);
+      while (q >= 0 && q < PROXY_HDR_SZ) {
+        yield this.readWait;
+        q = this.resumeRead(sock, inbuf, 0, PROXY_HDR_SZ, q);
+      }
       if (q < 0) return;
       const type = view.getUint32(0, true);
       const size = view.getUint32(4, true);
@@ -356,7 +360,10 @@ export class VirtfsProxyHelper {
       }
       if (size > 0) {
         q = this.readQueued(sock, inbuf, PROXY_HDR_SZ, size);
-        if (q >= 0 && q < size) q = yield* this.finishRead(sock, inbuf, PROXY_HDR_SZ, size, q);
+        while (q >= 0 && q < size) {
+          yield this.readWait;
+          q = this.resumeRead(sock, inbuf, PROXY_HDR_SZ, size, q);
+        }
         if (q < 0) return;
       }
       const end = PROXY_HDR_SZ + size;

@@ -59,6 +59,7 @@ export class KernelHelperOs implements HelperOs {
   open(path: Uint8Array | string, flags: number, mode: number) { return this.kernel.open(this.main, path, flags, mode); }
   close(fd: number) { return this.kernel.close(this.main, fd); }
   read(fd: number, len: number) { return this.kernel.read(this.main, fd, len); }
+  readInto(fd: number, buf: Uint8Array, off: number, len: number) { return this.kernel.readInto(this.main, fd, buf, off, len); }
   write(fd: number, data: Uint8Array) { return this.kernel.write(this.main, fd, data); }
   sendmsg(fd: number, data: Uint8Array, passFd?: number) {
     return this.kernel.sendmsg(this.main, fd, data, passFd === undefined ? {} : { fds: [passFd] });

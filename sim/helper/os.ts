@@ -25,6 +25,8 @@ export interface HelperOs {
   close(fd: number): SysResult<void>;
   /** read(2): up to `len` bytes; an empty array is EOF. */
   read(fd: number, len: number): SysResult<Uint8Array>;
+  /** read(2) into `buf` at `off` (C: read(fd, buf + off, len)): the byte count; 0 is EOF. */
+  readInto(fd: number, buf: Uint8Array, off: number, len: number): SysResult<number>;
   write(fd: number, data: Uint8Array): SysResult<number>;
   /** sendmsg(2) of `data` with an SCM_RIGHTS fd when `passFd` is given. */
   sendmsg(fd: number, data: Uint8Array, passFd?: number): SysResult<number>;

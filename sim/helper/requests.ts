@@ -77,7 +77,9 @@ function unmarshal(buf: Uint8Array, end: number, offset: number, type: number, n
     viewBuf = buf;
     viewOf = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
-  const r = new WireReader(buf, offset, end, type, name, false, viewOf);
+  // Strings as views of the in-buffer: every handler is done with them before process_requests
+  // reads the next request into it (perf: no copy per path).
+  const r = new WireReader(buf, offset, end, type, name, false, viewOf, true);
   try {
     const v = unmarshalFields(r, fields);
     return { v, next: r.pos };
