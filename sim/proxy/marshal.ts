@@ -22,13 +22,15 @@ export interface FieldSpan {
   value: number | bigint | Uint8Array;
 }
 
+const NO_SPANS: readonly FieldSpan[] = Object.freeze([]);
+
 /**
  * Reads letters from `buf[pos, end)`. `end` is the helper's `iov_len` (8 + header.size, §3.1):
  * reading past it is the marshaller's -ENOBUFS, reported here as a ProxyDecodeError naming the field.
  */
 export class WireReader {
   /** Field ↔ byte ranges of what was read (left empty when `trackSpans` is false: the hot path). */
-  readonly spans: FieldSpan[] = [];
+  readonly spans: FieldSpan[];
   private readonly view: DataView;
   constructor(
     readonly buf: Uint8Array,
@@ -38,8 +40,13 @@ export class WireReader {
     readonly requestName: string,
     readonly trackSpans = true,
     view?: DataView,
+    /** `s` values as views of `buf` instead of copies: for a reader that uses them before `buf`
+     * changes (the helper: its in-buffer is refilled only by the next read_request). */
+    readonly strViews = false,
   ) {
     this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    // Untracked readers share one frozen empty list (perf: the helper unmarshals every request).
+    this.spans = trackSpans ? [] : (NO_SPANS as FieldSpan[]);
   }
 
   private span(name: string, kind: MarshalLetter, offset: number, length: number, value: number | bigint | Uint8Array): void {
@@ -103,7 +110,7 @@ export class WireReader {
     const len = this.view.getUint16(this.pos, true);
     this.pos += 2;
     this.need(field, len);
-    const v = this.buf.slice(this.pos, this.pos + len);
+    const v = this.strViews ? this.buf.subarray(this.pos, this.pos + len) : this.buf.slice(this.pos, this.pos + len);
     this.pos += len;
     this.span(field, 's', start, 2 + len, v);
     return v;
