@@ -643,8 +643,9 @@ export class Kernel {
     return this.namei.walkParent(t, s, path);
   }
 
-  private isMountpoint(loc: Location): boolean {
-    for (const m of this.mounts) if (m.mountpoint && m.parent === loc.mnt && sameInode(m.mountpoint, loc.inode)) return true;
+  /** Is `inode` (in `mnt`) a mountpoint? (Not a Location: callers ask about a name they hold.) */
+  private isMountpoint(mnt: Mount, inode: FsInode): boolean {
+    for (const m of this.mounts) if (m.mountpoint && m.parent === mnt && sameInode(m.mountpoint, inode)) return true;
     return false;
   }
 
@@ -725,7 +726,7 @@ export class Kernel {
     if (!pr.ok) return pr;
     const { parent, name, lastType, trailingSlash } = pr.value;
     if (lastType !== 'normal') return err('EEXIST');
-    if (this.lookupChild(t, parent, name)) return err('EEXIST');
+    if (parent.inode.lookup(name).ok) return err('EEXIST'); // lookupChild's test, without the Location
     if (trailingSlash && !dirOk) return err('ENOENT');
     if (parent.mnt.readonly) return err('EROFS');
     return ok({ parent, name });
@@ -1204,8 +1205,8 @@ export class Kernel {
 
   read(t: Process, fd: number, len: number): SysResult<Uint8Array> {
     if (t.state !== 'running') return err('ESRCH');
-    // The record is built even unobserved: a read may sleep, and its completion is recorded.
-    const args = { fd, len };
+    // Unobserved, the record is built only if the read sleeps (its completion may be observed).
+    const args = this.observed ? { fd, len } : undefined;
     const outer = this.currentTask;
     this.currentTask = t;
     let r: SysResult<Uint8Array>;
@@ -1229,12 +1230,12 @@ export class Kernel {
     if (t.state !== 'running') return err('ESRCH');
     const f = this.fdFile(t, fd);
     if (!f || !f.socket || !f.canRead() || len < 0) return this.copyRead(this.read(t, fd, len), buf, off);
-    const args = { fd, len };
+    const args = this.observed ? { fd, len } : undefined;
     const outer = this.currentTask;
     this.currentTask = t;
     let r: SysResult<number>;
     try {
-      r = this.socketReadInto(t, f, buf, off, len, args);
+      r = this.socketReadInto(t, f, buf, off, len, args, fd);
     } finally {
       this.currentTask = outer;
     }
@@ -1252,9 +1253,9 @@ export class Kernel {
     return { ok: false, errno: 'EAGAIN', blocked: b.blocked, resume: () => this.copyRead(b.resume(), buf, off), cancel: () => b.cancel() };
   }
 
-  private socketReadInto(t: Process, f: OpenFile, buf: Uint8Array, off: number, len: number, args: Record<string, unknown>): SysResult<number> {
+  private socketReadInto(t: Process, f: OpenFile, buf: Uint8Array, off: number, len: number, args: ArgsRecord, fd: number): SysResult<number> {
     const r = this.readIntoAttempt(f, buf, off, len);
-    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args, buf, off) as Blocked<number>);
+    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args ?? { fd, len }, buf, off) as Blocked<number>);
   }
 
   /** readAttempt into the caller's buffer. */
@@ -1291,12 +1292,12 @@ export class Kernel {
     });
   }
 
-  private doRead(t: Process, fd: number, len: number, at: number | undefined, args: Record<string, unknown> = { fd, len }): SysResult<Uint8Array> {
+  private doRead(t: Process, fd: number, len: number, at: number | undefined, args?: ArgsRecord): SysResult<Uint8Array> {
     const f = this.fdFile(t, fd);
     if (!f || !f.canRead()) return err('EBADF');
     if (len < 0) return err('EINVAL');
-    if (f.socket) return this.socketRead(t, f, len, args);
-    if (f.pipe) return this.pipeRead(t, f, len, args);
+    if (f.socket) return this.socketRead(t, f, len, args, fd);
+    if (f.pipe) return this.pipeRead(t, f, len, args ?? { fd, len });
     const loc = f.loc!;
     const a = loc.inode.getattr();
     if (isDir(a.mode)) return err('EISDIR');
@@ -1748,7 +1749,7 @@ export class Kernel {
     if (parent.mnt.readonly) return err('EROFS');
     const e = this.mayDelete(t, parent, victim, false);
     if (e) return err(e);
-    if (this.isMountpoint({ mnt: parent.mnt, inode: victim.inode }) || victim.mnt !== parent.mnt) return err('EBUSY');
+    if (this.isMountpoint(parent.mnt, victim.inode) || victim.mnt !== parent.mnt) return err('EBUSY');
     return parent.inode.unlink(name);
   }
 
@@ -1839,7 +1840,7 @@ export class Kernel {
       if (pe) return err(pe);
     }
     if (src.mnt !== od.mnt || (dst && dst.mnt !== nd.mnt)) return err('EBUSY');
-    if (this.isMountpoint({ mnt: od.mnt, inode: src.inode })) return err('EBUSY');
+    if (this.isMountpoint(od.mnt, src.inode)) return err('EBUSY');
     return od.inode.rename(o.value.name, nd.inode, n.value.name, exchange);
   }
 
@@ -2446,36 +2447,37 @@ export class Kernel {
     if (t.state !== 'running') return err('ESRCH');
     const maxFds = opts.maxFds ?? SCM_MAX_FD;
     const flags = opts.flags ?? 0;
-    // The record is built even unobserved: a receive may sleep, and its completion is recorded.
-    const args = { fd, len, maxFds, flags };
+    // Unobserved, the record is built only if the receive sleeps (its completion may be observed).
+    const args = this.observed ? { fd, len, maxFds, flags } : undefined;
     const outer = this.currentTask;
     this.currentTask = t;
     let r: SysResult<RecvResult>;
     try {
       const f = this.fdFile(t, fd);
-      r = !f ? err('EBADF') : !f.socket ? err('ENOTSOCK') : this.doRecv(t, f, len, flags, maxFds, args, opts.cloexec);
+      r = !f ? err('EBADF') : !f.socket ? err('ENOTSOCK') : this.doRecv(t, f, len, flags, maxFds, args, opts.cloexec ?? false, fd);
     } finally {
       this.currentTask = outer;
     }
     return this.finish(t, 'recvmsg', args, r, false);
   }
 
-  private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: Record<string, unknown>, cloexec = false, sc = 'recvmsg'): SysResult<RecvResult> {
-    // The retry closure is built only when the receive sleeps (perf: most receives find data).
+  private doRecv(t: Process, f: OpenFile, len: number, flags: number, maxFds: number, args: ArgsRecord, cloexec: boolean, fd: number): SysResult<RecvResult> {
+    // The retry closure and the record are built only when the receive sleeps (perf: most find data).
     const r = this.recvAttempt(t, f, len, flags, maxFds, cloexec);
     if (r !== SLEEP) return r;
+    const sleepArgs = args ?? { fd, len, maxFds, flags };
     const attempt = (): SysResult<RecvResult> => {
       const x = this.recvAttempt(t, f, len, flags, maxFds, cloexec);
-      return x === SLEEP ? this.blocked(t, sc, args, { on: 'recv', what: f.socket!.label }, attempt) : x;
+      return x === SLEEP ? this.blocked(t, 'recvmsg', sleepArgs, f.socket!.recvWait, attempt) : x;
     };
-    return this.blocked(t, sc, args, { on: 'recv', what: f.socket!.label }, attempt);
+    return this.blocked(t, 'recvmsg', sleepArgs, f.socket!.recvWait, attempt);
   }
 
   /** read(2) on a socket: recvmsg without control data — the fds a segment carries are dropped
    * (MSG_CTRUNC unseen). Its own attempt, so a read allocates no RecvResult. */
-  private socketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>): SysResult<Uint8Array> {
+  private socketRead(t: Process, f: OpenFile, len: number, args: ArgsRecord, fd: number): SysResult<Uint8Array> {
     const r = this.readAttempt(f, len);
-    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args, undefined, 0) as Blocked<Uint8Array>);
+    return r !== SLEEP ? r : (this.sleepingSocketRead(t, f, len, args ?? { fd, len }, undefined, 0) as Blocked<Uint8Array>);
   }
 
   /**
@@ -2484,7 +2486,7 @@ export class Kernel {
    */
   private sleepingSocketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>, buf: Uint8Array | undefined, off: number): Blocked<Uint8Array | number> {
     return {
-      ok: false, errno: 'EAGAIN', blocked: { on: 'recv', what: f.socket!.label },
+      ok: false, errno: 'EAGAIN', blocked: f.socket!.recvWait,
       resume: () => {
         if (t.state !== 'running') return err('ESRCH');
         const outer = this.currentTask;

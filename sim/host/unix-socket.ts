@@ -10,6 +10,7 @@
 //    (unix_release_sock: `if (!skb_queue_empty(&sk->sk_receive_queue) || embrion) skpair->sk_err = ECONNRESET`);
 //  - sending to a peer that is gone or shut down for reading is EPIPE.
 import type { Errno } from './errno.ts';
+import type { WaitInfo } from './result.ts';
 import type { OpenFile } from './file.ts';
 import { UNIX_STREAM_BUFFER } from './constants.ts';
 
@@ -59,7 +60,10 @@ export class UnixSocket {
   constructor(id: number) {
     this.id = id;
     this.label = `socket:[${id}]`;
+    this.recvWait = Object.freeze({ on: 'recv', what: this.label });
   }
+  /** What a receive sleeps on (one frozen WaitInfo per socket: a sleeping read per proxy request). */
+  readonly recvWait: WaitInfo;
   /** "socket:[N]", as /proc/PID/fd shows it (built once: every sleeping receive names it). */
   readonly label: string;
 
