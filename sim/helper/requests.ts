@@ -162,7 +162,8 @@ function statfsToProxy(s: StatFs): ProxyStatFS {
  * The open itself may block (a FIFO without a writer): that is the labelled FIFO-blocking behaviour.
  */
 function* openRegular(ctx: HelperContext, path: Uint8Array, flags: number, mode: number): Generator<Wait, number, void> {
-  const r = yield* waitLabelled(ctx, ctx.os.open(path, flags, mode));
+  let r = ctx.os.open(path, flags, mode);
+  if (!r.ok && r.blocked !== undefined) r = yield* waitLabelled(ctx, r); // only a sleep needs the waiting generators
   if (!r.ok) return neg(r);
   const fd = r.value;
   if (!ctx.b.openRegular) return fd;
