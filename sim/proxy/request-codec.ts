@@ -38,6 +38,9 @@ export function requestSize<N extends RequestName>(name: N, args: RequestArgs<N>
 }
 
 const views = new WeakMap<ArrayBufferLike, DataView>();
+/** The last out-buffer and its view (QEMU reuses one out-buffer: skip the WeakMap lookup). */
+let lastBuffer: ArrayBufferLike | undefined;
+let lastView: DataView | undefined;
 
 /**
  * Marshals a request into `out` from offset 0 — QEMU's proxy client marshals every request into one
@@ -47,11 +50,14 @@ const views = new WeakMap<ArrayBufferLike, DataView>();
 export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: N, args: RequestArgs<N>): number {
   const spec = REQUESTS[name];
   if (!spec) throw new ProxyEncodeError({ request: String(name), field: 'type', reason: 'unknown request' });
-  let v = views.get(out.buffer);
+  const buffer = out.buffer;
+  let v = buffer === lastBuffer ? lastView : views.get(buffer);
   if (!v || v.byteOffset !== 0) {
-    v = new DataView(out.buffer);
-    views.set(out.buffer, v);
+    v = new DataView(buffer);
+    views.set(buffer, v);
   }
+  lastBuffer = buffer;
+  lastView = v;
   const base = out.byteOffset;
   const values = args as Record<string, unknown>;
   room(out, name, 'header', 0, PROXY_HDR_SZ);
