@@ -20,6 +20,7 @@ import type { WordOrigin } from './qemu/argv-builder.ts';
 import { qemuVerdict } from './verdict.ts';
 import { qemuVersion as modelVersion } from '../qemu/versions.ts';
 import type { Diagnostic, Note, PlanOptions, PlanResult, SocketPair } from './types.ts';
+import { utf8Length } from '../text/utf8.ts';
 
 /** Debian's directory of the helper (real-helper.md §1): the corrected variant's default. */
 export const DEFAULT_HELPER_DIR = '/usr/lib/qemu';
@@ -46,16 +47,6 @@ function failure(xml: string, e: unknown, era: Era, notes: Note[], diagnostics: 
   const error: { message: string; line?: number; column?: number } = { message: d.message };
   if (e.span) { error.line = d.line; error.column = d.column; }
   return { ok: false, error, diagnostics: [...diagnostics, d], notes };
-}
-
-/** UTF-8 byte length (sim/ has no TextEncoder: lib ES2022 only). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
 
 /** Warnings about inputs libvirt accepts but that will bite later (not libvirt errors). */

@@ -4,6 +4,7 @@
 import { ScenarioError, pointer, type ScenarioIssue } from './errors.ts';
 import type { EntryType, ExpectHost, ExpectResult, MatrixCell, Scenario, TreeEntry } from './types.ts';
 import { classifyLine } from './script.ts';
+import { utf8Length } from '../text/utf8.ts';
 
 const ENTRY_TYPES: readonly EntryType[] = ['file', 'dir', 'symlink', 'fifo', 'chardev', 'blockdev', 'socket'];
 const TOP_KEYS = ['version', 'title', 'id', 'description', 'host', 'guest', 'domain', 'era', 'variant', 'qemu', 'race', 'matrix', 'source'];
@@ -317,12 +318,3 @@ export function rdevOf(e: TreeEntry): number {
   return makedev(e.rdev_major ?? 0, e.rdev_minor ?? 0);
 }
 
-/** UTF-8 byte length (sim/ has no TextEncoder: lib ES2022 only). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return n;
-}

@@ -18,6 +18,19 @@ export function utf8Encode(s: string): Uint8Array {
 }
 
 /**
+ * The length of utf8Encode(s) without building it: what strlen() gives for the string in argv, a
+ * sockaddr_un path or a file name (a lone surrogate counts as U+FFFD's 3 bytes, as it encodes).
+ */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+/**
  * Decode UTF-8 with the WHATWG Encoding Standard's decoder (the one TextDecoder uses): each maximal
  * invalid subpart becomes one U+FFFD. Display only — keep the bytes for identity.
  */

@@ -1,7 +1,7 @@
 // The shared UTF-8 codec behaves like the WHATWG TextEncoder/TextDecoder (fast-check, fixed seed).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { utf8Decode, utf8Encode } from '../../sim/text/utf8.ts';
+import { utf8Decode, utf8Encode, utf8Length } from '../../sim/text/utf8.ts';
 
 describe('sim/text UTF-8', () => {
   it('encodes any string (lone surrogates included) as TextEncoder does', () => {
@@ -14,5 +14,10 @@ describe('sim/text UTF-8', () => {
       expect(utf8Decode(b)).toBe(new TextDecoder().decode(b));
     }), { numRuns: 2000, seed: 7 });
     expect(utf8Decode(Uint8Array.from([0xe2, 0x82, 0x41]))).toBe('\ufffdA');
+  });
+  it('utf8Length is the length of the encoding, lone surrogates included (500 seeded runs)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.oneof(fc.constant('\ud800'), fc.constant('\udfff'), fc.string({ unit: 'binary', maxLength: 1 })) }), (s) => {
+      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    }), { numRuns: 500, seed: 11 });
   });
 });

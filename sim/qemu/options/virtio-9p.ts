@@ -6,6 +6,7 @@ import type { QemuFeatures } from '../versions.ts';
 import { V9FS, type FsDriverEntry } from './fsdev.ts';
 import { lstatOverFd, peerForFd, peerForSocket, socketListens, type HostLookup, type PeerSpec, type RootLstat } from './peer.ts';
 import { VIRTIO_9P_PCI_PROPS } from './virtio-9p-pci-props.ts';
+import { utf8Length } from '../../text/utf8.ts';
 
 /** MAX_TAG_LEN - 1 (hw/9pfs/9p.h): 31 bytes (observed: 32 fail, 31 start). */
 export const MAX_MOUNT_TAG_BYTES = 31;
@@ -76,15 +77,6 @@ export interface RealizedDevice {
   proxy?: { mode: 'sock_fd'; fd: number } | { mode: 'socket'; path: string };
 }
 
-/** strlen() of the UTF-8 bytes QEMU gets in argv (no TextEncoder: sim/ has ES2022 only). */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
-}
 
 /** C atoi(): optional whitespace and sign, then digits; stops at the first non-digit ("0x4" → 0). */
 export function atoi(s: string): number {
