@@ -22,7 +22,7 @@ import * as credops from './cred.ts';
 import { defaultDevices, devKey, deviceRead, type DeviceSpec } from './devices.ts';
 import type { Errno } from './errno.ts';
 import { OpenFile, type FileKind } from './file.ts';
-import { MemFs, ownerAttr } from './memory-fs.ts';
+import { MemFs, MemInode, ownerAttr } from './memory-fs.ts';
 import { sameLocation, type Location, type Mount } from './mount.ts';
 import { Namei, type ParentResult } from './namei.ts';
 import {
@@ -34,7 +34,7 @@ import { Prng } from './prng.ts';
 import { ProcFs, ProcInode } from './procfs.ts';
 import { FdTable, Process, copyCaps, copyCred } from './process.ts';
 import { EXT4_PROFILE, TMPFS_PROFILE, type FsProfile } from './profiles.ts';
-import { OK_VOID, err, ok, type Blocked, type Result, type SysResult, type WaitInfo } from './result.ts';
+import { OK_VOID, err, ok, okInt, type Blocked, type Result, type SysResult, type WaitInfo } from './result.ts';
 import type { Cred, Dirent, Stat, StatFs } from './types.ts';
 import { UnixSocket } from './unix-socket.ts';
 import { sameInode, type FsFile, type FsInode, type InodeAttr, type SuperBlock } from './vfs.ts';
@@ -178,6 +178,31 @@ function kindOf(mode: number): FileKind {
 }
 
 const inodeKey = (i: FsInode): string => `${i.sb.id}:${i.ino}`;
+
+/**
+ * A socket read(2) asleep (Kernel.sleepingSocketRead): a Blocked as one object, not a literal with a
+ * resume closure (perf: the helper's read sleeps once per proxy request). Not exported.
+ */
+class SleepingSocketRead implements Blocked<Uint8Array | number> {
+  readonly ok = false;
+  readonly errno = 'EAGAIN';
+  readonly blocked: WaitInfo;
+  constructor(
+    private readonly k: Kernel,
+    readonly t: Process,
+    readonly f: OpenFile,
+    readonly len: number,
+    readonly args: Record<string, unknown>,
+    readonly buf: Uint8Array | undefined,
+    readonly off: number,
+  ) {
+    this.blocked = f.socket!.recvWait;
+  }
+  resume(): SysResult<Uint8Array | number> {
+    return this.k.resumeSocketRead(this);
+  }
+  cancel(): void {}
+}
 
 export class Kernel {
   readonly clock: VirtualClock;
@@ -662,6 +687,7 @@ export class Kernel {
   }
 
   private statInode(i: FsInode): Stat {
+    if (i instanceof MemInode) return i.stat(i.sb.dev);
     const a = i.getattr();
     return {
       dev: i.sb.dev, ino: a.ino, nlink: a.nlink, mode: a.mode, uid: a.uid, gid: a.gid, rdev: a.rdev,
@@ -1034,7 +1060,7 @@ export class Kernel {
       this.releaseFile(file);
       return err('EMFILE');
     }
-    return ok(fd);
+    return okInt(fd);
   }
 
   /** fifo_open() (fs/pipe.c). A reader without writers sleeps until a writer has opened (the
@@ -1271,14 +1297,14 @@ export class Kernel {
         this.readCtrunc = true;
         for (let i = 0; i < fds.length; i++) this.putFile(fds[i]!); // no control buffer: dropped
       }
-      return ok(n);
+      return okInt(n);
     }
     if (s.pendingError) {
       const e = s.pendingError;
       s.pendingError = null;
       return err(e);
     }
-    if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return ok(0);
+    if (s.rcvShutdown || !s.peer || s.peer.state === 'closed') return okInt(0);
     if (f.flags & O_NONBLOCK) return err('EAGAIN');
     return SLEEP;
   }
@@ -2435,9 +2461,9 @@ export class Kernel {
       return SLEEP;
     }
     const n = Math.min(data.length, Math.max(peer.room(), files.length ? data.length : 0));
-    for (const ff of files) ff.refs++; // in flight
+    for (let i = 0; i < files.length; i++) files[i]!.refs++; // in flight
     peer.enqueue(n === data.length ? data : data.subarray(0, n), files.length ? files as OpenFile[] : null);
-    return ok(n);
+    return okInt(n);
   }
 
   /** recvmsg(2): up to `len` bytes; fds carried by the consumed segment are installed lowest-free
@@ -2485,23 +2511,23 @@ export class Kernel {
    * it as blocked() does — `resumed`, counted as a change — with recvmsg's result shape (resultRecord).
    */
   private sleepingSocketRead(t: Process, f: OpenFile, len: number, args: Record<string, unknown>, buf: Uint8Array | undefined, off: number): Blocked<Uint8Array | number> {
-    return {
-      ok: false, errno: 'EAGAIN', blocked: f.socket!.recvWait,
-      resume: () => {
-        if (t.state !== 'running') return err('ESRCH');
-        const outer = this.currentTask;
-        this.currentTask = t;
-        let x: SysResult<Uint8Array | number> | typeof SLEEP;
-        try {
-          x = buf ? this.readIntoAttempt(f, buf, off, len) : this.readAttempt(f, len);
-        } finally {
-          this.currentTask = outer;
-        }
-        const r = x === SLEEP ? this.sleepingSocketRead(t, f, len, args, buf, off) : x;
-        return this.finish(t, 'read', this.observed ? { ...args, resumed: true } : args, r, true, buf, off, true);
-      },
-      cancel: NOOP,
-    };
+    return new SleepingSocketRead(this, t, f, len, args, buf, off);
+  }
+
+  /** SleepingSocketRead.resume(). */
+  resumeSocketRead(w: SleepingSocketRead): SysResult<Uint8Array | number> {
+    const t = w.t;
+    if (t.state !== 'running') return err('ESRCH');
+    const outer = this.currentTask;
+    this.currentTask = t;
+    let x: SysResult<Uint8Array | number> | typeof SLEEP;
+    try {
+      x = w.buf ? this.readIntoAttempt(w.f, w.buf, w.off, w.len) : this.readAttempt(w.f, w.len);
+    } finally {
+      this.currentTask = outer;
+    }
+    const r = x === SLEEP ? this.sleepingSocketRead(t, w.f, w.len, w.args, w.buf, w.off) : x;
+    return this.finish(t, 'read', this.observed ? { ...w.args, resumed: true } : w.args, r, true, w.buf, w.off, true);
   }
 
   /** Whether the last socket read(2) dropped fds its segment carried (MSG_CTRUNC, see resultRecord). */
@@ -2555,7 +2581,7 @@ export class Kernel {
           this.putFile(ff); // the in-flight reference
         }
       }
-      return ok({ data, fds: out, msgFlags });
+      return ok({ data, fds: out.length ? out : (NO_FDS as number[]), msgFlags });
     }
     if (s.pendingError) {
       const e = s.pendingError;

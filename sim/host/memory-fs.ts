@@ -7,11 +7,14 @@ import { S_IFMT, isDir, isLnk, isReg, XATTR_CREATE, XATTR_REPLACE, dtypeOf } fro
 import { Prng } from './prng.ts';
 import { BOGO_DIRENT_SIZE, ext4DirRecLen, type FsProfile } from './profiles.ts';
 import { err, ok, OK_VOID, type Result } from './result.ts';
-import type { StatFs } from './types.ts';
+import type { Stat, StatFs } from './types.ts';
 import type { AttrChange, FsDirEntry, FsInode, InodeAttr, NewInode, OwnerAttr, SuperBlock } from './vfs.ts';
 
 const PAGE = 4096;
 const NO_XATTRS: ReadonlyMap<string, Uint8Array> = new Map();
+/** lookup()'s errors, shared (results are never mutated). */
+const NOT_DIR = Object.freeze(err('ENOTDIR'));
+const NO_ENTRY = Object.freeze(err('ENOENT'));
 
 export interface MemFsOptions {
   profile: FsProfile;
@@ -251,9 +254,21 @@ export class MemInode implements FsInode {
   }
 
   lookup(name: string): Result<FsInode> {
-    if (!this.entries) return err('ENOTDIR');
+    if (!this.entries) return NOT_DIR;
     const n = this.entries.get(name);
-    return n ? ok(n) : err('ENOENT');
+    return n ? (n.okSelf ??= Object.freeze(ok<FsInode>(n))) : NO_ENTRY;
+  }
+  /** ok(this), made once: what lookup() returns for this inode (perf: a lookup per path component). */
+  private okSelf: Result<FsInode> | undefined;
+
+  /** struct stat from the live fields, as the kernel's statInode builds it from getattr() (same
+   * fields and order; perf: no InodeAttr in between). */
+  stat(dev: number): Stat {
+    return {
+      dev, ino: this.ino, nlink: this.nlink, mode: this.mode, uid: this.uid, gid: this.gid, rdev: this.rdev,
+      size: this.entries ? this.dirSize() : this.size, blksize: this.sb.profile.blksize, blocks: this.blocks512(),
+      atime: this.atime, mtime: this.mtime, ctime: this.ctime,
+    };
   }
 
   parent(): FsInode {

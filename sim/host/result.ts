@@ -37,6 +37,14 @@ export function ok<T>(value: T): Ok<T> {
 }
 export const OK_VOID: Ok<void> = Object.freeze({ ok: true, value: undefined }) as Ok<void>;
 
+/** ok(n) for a small non-negative integer (an fd, a byte count): one frozen object per value, made
+ * on first use (perf: every read, write and open returns one). Results are never mutated. */
+const OK_INTS: (Ok<number> | undefined)[] = new Array(4097).fill(undefined);
+export function okInt(n: number): Ok<number> {
+  if (n >= 0 && n <= 4096 && (n | 0) === n) return (OK_INTS[n] ??= Object.freeze({ ok: true, value: n }) as Ok<number>);
+  return { ok: true, value: n };
+}
+
 export function err(errno: Errno): Err {
   return { ok: false, errno };
 }
