@@ -22,6 +22,9 @@ import {
   wait, type HandlerResult, type HelperContext, type Wait,
 } from './requests.ts';
 
+/** What main() yields to hand process_requests over to run() (never a real sleep). */
+const SERVING: Wait = Object.freeze({ on: 'serving', what: 'process_requests' });
+
 /** statfs f_type values for which the helper uses FS_IOC_GETVERSION (§11.7). */
 export const GETVERSION_MAGICS = [0xef53, 0x9123683e, 0x52654973, 0x58465342];
 
@@ -64,6 +67,8 @@ export class VirtfsProxyHelper {
   /** Every labelled quirk that occurred, in order. */
   readonly quirks: HelperQuirk[] = [];
   private readonly gen: Generator<Wait, number, void>;
+  /** process_requests once main() reached it (run() drives it; see main()). */
+  private requestLoop: Generator<Wait, void, void> | undefined;
   private isDaemon = true;
   private daemonised = false;
   private prng: number;
@@ -86,16 +91,33 @@ export class VirtfsProxyHelper {
   run(): 'blocked' | 'exited' {
     if (this.exit) return 'exited';
     try {
-      const n = this.gen.next();
-      if (n.done) {
-        this.waitingOn = undefined;
-        this.exit = { status: n.value & 0xff };
-        this.os.exit(n.value & 0xff);
-        return 'exited';
+      for (;;) {
+        const loop = this.requestLoop;
+        if (loop) {
+          const q = loop.next();
+          if (!q.done) {
+            this.waitingOn = q.value;
+            return 'blocked';
+          }
+          this.requestLoop = undefined; // process_requests returned: main() goes on
+        }
+        const n = this.gen.next();
+        if (n.done) {
+          this.waitingOn = undefined;
+          this.exit = { status: n.value & 0xff };
+          this.os.exit(n.value & 0xff);
+          return 'exited';
+        }
+        if (n.value === SERVING) continue;
+        this.waitingOn = n.value;
+        return 'blocked';
       }
-      this.waitingOn = n.value;
-      return 'blocked';
     } catch (e) {
+      if (this.requestLoop) {
+        // As if thrown through main()'s yield*: main() ends with the request loop.
+        this.requestLoop = undefined;
+        this.gen.return(undefined as never);
+      }
       if (e instanceof HelperAbort) {
         this.quirk('setxid-abort', e.why);
         return this.die('SIGABRT');
@@ -220,7 +242,10 @@ export class VirtfsProxyHelper {
       specialFileReported: false,
     };
     this.serving = true;
-    yield* this.processRequests(ctx, sock);
+    // process_requests, driven by run() directly (perf: a `yield*` here would pass every request's
+    // sleep through this generator too); main() resumes when it returns.
+    this.requestLoop = this.processRequests(ctx, sock);
+    yield SERVING;
     return this.done();
   }
 
