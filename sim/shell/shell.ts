@@ -8,6 +8,7 @@ import { strerror, type Ctx } from './context.ts';
 import { sys, type Job, type Pause } from './job.ts';
 import type { ShellOs } from './os.ts';
 import { parseLine, ShellSyntaxError, type SimpleCommand } from './parse.ts';
+import { completeLine, type Completion } from './complete.ts';
 
 export type CommandFn = (ctx: Ctx, argv: string[]) => Job<number>;
 
@@ -29,6 +30,9 @@ function utf8(s: string): Uint8Array {
   const enc = unescape(encodeURIComponent(s));
   return Uint8Array.from(enc, (c) => c.charCodeAt(0));
 }
+
+/** Names dispatch() handles itself (not in the command table). */
+const SHELL_BUILTINS = ['echo', 'true', 'false', 'setpriv'] as const;
 
 export class Shell {
   private cwd = '/';
@@ -160,6 +164,16 @@ export class Shell {
     }
     const child = ctx.os.withIds({ uid: uid ?? cur.uid, gid: gid ?? cur.gid, groups: groups ?? cur.groups });
     return yield* ctx.spawn(child, argv);
+  }
+
+  /** Tab completion of the line's last word (complete.ts): command names first, then paths. */
+  complete(line: string): Completion {
+    const names = [...this.commands.keys(), ...SHELL_BUILTINS];
+    const job = completeLine(this.os, names, line);
+    const n = job.next();
+    // completeLine never waits: a listing that would park is reported in `blocked`.
+    if (!n.done) throw new Error('completeLine paused');
+    return n.value;
   }
 
   /** Convenience for callers that know nothing blocks: run to completion or report the first pause. */

@@ -85,3 +85,31 @@ test('a share link carries the preset and the scenario tab', async ({ page, cont
   await expect(other.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'pending');
   await expect(other.getByTestId('link-error')).toHaveCount(0);
 });
+
+test('the guest terminal: Tab completes through the guest (a traced readdir), ↑ recalls, Tab on an empty line leaves', async ({ page }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-scenario').click();
+  const term = page.getByTestId('guest-terminal');
+  await expect(term).toHaveAttribute('data-ready', 'true');
+  await term.locator('.xterm').click();
+  await page.keyboard.type('cat /mnt/hel');
+  await page.keyboard.press('Tab');
+  await expect(term.locator('.xterm-rows')).toContainText('cat /mnt/hello.txt');
+  await page.keyboard.press('Enter');
+  await expect(term.locator('.xterm-rows')).toContainText(/hello\s*guest\$/);
+  // The completion listed /mnt through 9P: a Treaddir in the scenario's trace.
+  const panel = page.getByTestId('scenario-panel');
+  await panel.getByTestId('trace-filter').fill('type:Treaddir');
+  await expect(panel.getByTestId('trace-table').locator('.row').first()).toContainText('Treaddir');
+  await panel.getByTestId('trace-filter').fill('');
+  // ↑ brings the command back; Enter runs it again.
+  await term.locator('.xterm').click();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => ((await term.locator('.xterm-rows').textContent()) ?? '').split('cat /mnt/hello.txt').length - 1).toBe(2);
+  // On an empty line Tab is not a completion: the focus moves on (no keyboard trap).
+  await page.keyboard.press('Tab');
+  await expect(term.getByRole('textbox', { name: 'Terminal input' })).not.toBeFocused();
+});

@@ -5,7 +5,7 @@ import type { SimRequest } from '../sim/protocol.ts';
 import { bytesOf, hostEditOf, type SessionAction } from '../share/sessionShare.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-export type SessionCommand = Extract<WithoutId<SimRequest>, { kind: 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-upload' | 'host-edit' }>;
+export type SessionCommand = Extract<WithoutId<SimRequest>, { kind: 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-complete' | 'guest-upload' | 'host-edit' }>;
 
 export function commandOf(a: SessionAction, session: number): SessionCommand {
   switch (a.do) {
@@ -13,6 +13,7 @@ export function commandOf(a: SessionAction, session: number): SessionCommand {
     case 'run': return { kind: 'scenario-run', session };
     case 'restart': return { kind: 'scenario-restart', session };
     case 'exec': return { kind: 'guest-exec', session, line: a.line };
+    case 'complete': return { kind: 'guest-complete', session, line: a.line };
     case 'edit': return { kind: 'host-edit', session, edit: hostEditOf(a.edit) };
     case 'upload': return { kind: 'guest-upload', session, name: a.name, bytes: bytesOf(a.wasm_b64) };
   }

@@ -20,6 +20,8 @@ export type SessionAction =
   | { do: 'restart' }
   /** A line typed in the guest terminal (the shell, the raw `9p` console or a `host:` line). */
   | { do: 'exec'; line: string }
+  /** Tab in the guest terminal: a completion lists a directory through the guest (a traced readdir). */
+  | { do: 'complete'; line: string }
   /** A host-tree panel edit (web/lib/hosttree/hostEdit.ts); a write's content as base64. */
   | { do: 'edit'; edit: SharedHostEdit }
   /** A WASI program the user uploaded into /guests (web/lib/wasi/upload.ts). */
@@ -123,7 +125,7 @@ function action(raw: unknown, where: string): SessionAction {
   const what = o['do'];
   switch (what) {
     case 'step': case 'run': case 'restart': return { do: what };
-    case 'exec': {
+    case 'exec': case 'complete': {
       const line = text(o, 'line', where, MAX_LINE_CHARS);
       if (/[\r\n]/.test(line)) fail(`${where}.line`, 'must be one line');
       return { do: what, line };
@@ -135,7 +137,7 @@ function action(raw: unknown, where: string): SessionAction {
       if (!/^[A-Za-z0-9_+-][A-Za-z0-9._+-]*\.wasm$/.test(name)) fail(`${where}.name`, `must be a program name such as "prog.wasm", got ${JSON.stringify(name)}`);
       return { do: what, name, wasm_b64: b64(o, 'wasm_b64', where, MAX_WASM_BYTES) };
     }
-    default: return fail(`${where}.do`, `must be one of "step", "run", "restart", "exec", "edit", "upload", got ${JSON.stringify(what)?.slice(0, 20)}`);
+    default: return fail(`${where}.do`, `must be one of "step", "run", "restart", "exec", "complete", "edit", "upload", got ${JSON.stringify(what)?.slice(0, 20)}`);
   }
 }
 
@@ -174,6 +176,7 @@ export function recordAction(list: readonly SessionAction[], a: SessionAction): 
 export function describeAction(a: SessionAction): string {
   switch (a.do) {
     case 'exec': return `the terminal line \`${a.line.length > 60 ? `${a.line.slice(0, 57)}…` : a.line}\``;
+    case 'complete': return `the completion of \`${a.line.length > 60 ? `${a.line.slice(0, 57)}…` : a.line}\``;
     case 'edit': return `the host edit ${a.edit.op} ${a.edit.path}`;
     case 'upload': return `the upload of ${a.name}`;
     default: return a.do;

@@ -28,6 +28,7 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
       case 'scenario-run':
       case 'scenario-restart':
       case 'guest-exec':
+      case 'guest-complete':
       case 'guest-upload':
       case 'host-edit': {
         const s = await import('./scenarioSession.ts');
@@ -35,6 +36,7 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
         const guests = req.kind === 'scenario-open' && req.guests ? await (await import('../wasi/shippedGuests.ts')).fetchShippedGuests(req.guests) : [];
         const result = req.kind === 'scenario-open' ? s.openScenario(req.presetJson, req.inputs, guests, req.uploads)
           : req.kind === 'guest-exec' ? s.guestExec(req.session, req.line)
+          : req.kind === 'guest-complete' ? s.guestComplete(req.session, req.line)
           : req.kind === 'guest-upload' ? s.guestUpload(req.session, req.name, req.bytes)
           : req.kind === 'host-edit' ? s.hostEdit(req.session, req.edit)
           : req.kind === 'scenario-step' ? s.stepScenario(req.session)

@@ -16,6 +16,8 @@ export type SimRequest =
   | { id: number; kind: 'guest-upload'; session: number; name: string; bytes: Uint8Array }
   | { id: number; kind: 'scenario-step' | 'scenario-run' | 'scenario-restart'; session: number }
   | { id: number; kind: 'guest-exec'; session: number; line: string }
+  /** Tab in the guest terminal: complete the line's last word (sim/shell/complete.ts; a real readdir). */
+  | { id: number; kind: 'guest-complete'; session: number; line: string }
   /** An edit of the host's files as root (web/lib/hosttree/hostEdit.ts), kept for restarts. */
   | { id: number; kind: 'host-edit'; session: number; edit: HostEdit }
   /** A host file's bytes, read as root (download / load into the editor); changes nothing. */

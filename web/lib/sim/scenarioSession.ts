@@ -5,6 +5,7 @@
 // page has not been sent yet (`traceFrom`; web/lib/wasi/driver.ts puts the whole trace back together).
 import { parseScenario, ScenarioRun, ScenarioError, type LineResult, type Scenario } from '../../../sim/scenario/index.ts';
 import type { Shell } from '../../../sim/shell/shell.ts';
+import type { Completion } from '../../../sim/shell/complete.ts';
 import { dumpTree, type TreeNode } from '../../../sim/host/tree.ts';
 import type { OpenFdInfo } from '../../../sim/host/kernel.ts';
 import type { TraceEvent } from '../../../sim/trace/event.ts';
@@ -40,6 +41,8 @@ export interface ScenarioSnapshot {
   openFds: OpenFdInfo[];
   /** The host-tree panel's edits applied in this session, in order (kept by restarts; exported in the host tree). */
   hostEdits: HostEdit[];
+  /** Set on the reply to a guest-complete request: the candidates for the line's last word. */
+  completion?: Completion & { line: string };
 }
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
@@ -121,6 +124,22 @@ export function guestExec(session: number, line: string): ScenarioReply {
     c.run.lab?.runOthers();
     c.terminal.push({ command: line, stdout: r.stdout, stderr: r.stderr, exit: r.exit, ...(r.blocked ? { blocked: r.blocked } : {}) });
   });
+}
+
+/**
+ * Tab in the guest terminal: the candidates for the line's last word, from the guest shell (as the
+ * scenario's guest user). Listing a directory is a readdir through the guest's kernel — over v9fs,
+ * QEMU and the helper — so it is traced, and a share link's replay repeats it (sessionShare.ts).
+ */
+export function guestComplete(session: number, line: string): ScenarioReply {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  const c = current;
+  const guest = c.run.guest;
+  if (!guest) return { ok: false, message: 'no guest: the domain did not start' };
+  c.shell ??= guest.shell(c.run.scenario.guest.uid, c.run.scenario.guest.gid);
+  const completion = c.shell.complete(line);
+  c.run.lab?.runOthers();
+  return { ok: true, snapshot: { ...snapshot(), completion: { ...completion, line } } };
 }
 
 /**

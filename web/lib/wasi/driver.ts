@@ -10,7 +10,7 @@ import type { SimReply, SimRequest } from '../sim/protocol.ts';
 import type { ScenarioSnapshot } from '../sim/scenarioSession.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-export type ScenarioCmd = Extract<WithoutId<SimRequest>, { kind: 'scenario-open' | 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-upload' | 'host-edit' | 'host-read' }>;
+export type ScenarioCmd = Extract<WithoutId<SimRequest>, { kind: 'scenario-open' | 'scenario-step' | 'scenario-run' | 'scenario-restart' | 'guest-exec' | 'guest-complete' | 'guest-upload' | 'host-edit' | 'host-read' }>;
 
 /** The default wall-time budget of one request, ms: the fuel limit stops a loop in ≈ 1 s. */
 export const WALL_BUDGET_MS = 5000;
