@@ -75,6 +75,15 @@ test('step through the trace by event with the keyboard; export the sequence dia
   await page.keyboard.press('End');
   await expect(pos).toHaveText(`${total} / ${total}`);
   await expect(selected).toBeVisible();
+  // Reset: back to the first event (the ⏮ button, or Home on the bar).
+  await panel.getByTestId('step-reset').click();
+  await expect(pos).toHaveText(`1 / ${total}`);
+  await expect(selected).toHaveAttribute('data-id', '1');
+  await panel.getByTestId('step-next').focus();
+  await page.keyboard.press('End');
+  await expect(pos).toHaveText(`${total} / ${total}`);
+  await page.keyboard.press('Home');
+  await expect(pos).toHaveText(`1 / ${total}`);
 
   const t0 = Date.now();
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('export-svg').click()]);
