@@ -44,6 +44,16 @@ export function toBstr(p: PathArg): string {
     return nul >= 0 ? p.slice(0, nul) : p;
   }
   const bytes = typeof p === 'string' ? utf8Encode(p) : p;
+  if (bytes.length <= 256) {
+    // One pass up to the NUL (perf: paths from the proxy arrive as bytes, often NUL-terminated).
+    let t = '';
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (c === 0) break;
+      t += CHAR[c];
+    }
+    return t;
+  }
   const nul = bytes.indexOf(0);
   return bstrOf(bytes, nul >= 0 ? nul : bytes.length);
 }

@@ -595,7 +595,9 @@ export class Kernel {
   /** The end of every syscall: namespace generation, the record, the change announcement. */
   private finish<T>(t: Process, syscall: string, args: ArgsRecord, r: SysResult<T>, mutates: boolean, into?: Uint8Array, intoOff = 0, recvShape = false): SysResult<T> {
     if (mutates && r.ok) this.nsGen++;
-    this.emit(t, syscall, args, r, into, intoOff, recvShape);
+    // emit()'s unobserved case inline: the call only takes its sequence number.
+    if (this.observers.length === 0 || args === undefined) this.seq++;
+    else this.emit(t, syscall, args, r, into, intoOff, recvShape);
     if (mutates && r.ok && this.changeObservers.length) {
       const ev = { seq: this.seq - 1, syscall, pid: t.pid };
       for (const o of this.changeObservers) o(ev);
