@@ -92,7 +92,8 @@ export function encodeRequestInto<N extends RequestName>(out: Uint8Array, name: 
         if (len > 0xffff) throw new ProxyEncodeError({ request: name, field: f.name, reason: `string of ${len} bytes exceeds the u16 length` });
         room(out, name, f.name, pos, 2 + len);
         v.setUint16(base + pos, len, true);
-        if (bytes) out.set(bytes, pos + 2);
+        if (bytes && len > 32) out.set(bytes, pos + 2);
+        else if (bytes) for (let i = 0, at = pos + 2; i < len; i++) out[at + i] = bytes[i]!; // short: no builtin call
         else for (let i = 0, at = pos + 2; i < len; i++) out[at + i] = (sv as string).charCodeAt(i);
         pos += 2 + len;
         break;
