@@ -135,3 +135,27 @@ test('an imported scenario file travels inside the link; a link with a broken on
   await expect(bad.getByTestId('link-error')).toContainText('/domain');
   await expect(bad.getByTestId('argv-qemu')).toBeVisible();
 });
+
+test('picking another preset keeps the state it replaces one Back away (session included)', async ({ page }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-scenario').click();
+  await page.getByTestId('scenario-step').click();
+  const term = page.getByTestId('guest-terminal');
+  await expect(term).toHaveAttribute('data-ready', 'true');
+  await term.locator('.xterm').click();
+  await page.keyboard.type('ls /mnt');
+  await page.keyboard.press('Enter');
+  await expect(term.locator('.xterm-rows')).toContainText('hello.txt');
+  const statuses = await scriptStatuses(page);
+
+  await page.getByTestId('preset-list').selectOption('mknod/host-device');
+  await expect(page.getByTestId('scenario-panel')).toContainText('device node');
+  await page.goBack();
+  await expect(page.getByTestId('scenario-panel')).toContainText('Walking through a guest-made symlink');
+  await expect(page.getByTestId('guest-terminal').locator('.xterm-rows')).toContainText('hello.txt', { timeout: 20_000 });
+  await expect.poll(() => scriptStatuses(page)).toEqual(statuses);
+  await page.goForward();
+  await expect(page.getByTestId('scenario-panel')).toContainText('device node');
+});

@@ -37,6 +37,26 @@ export class FragmentWriter {
     this.#timer = setTimeout(() => this.flush(), this.delayMs);
   }
 
+  /**
+   * Keep the current state as a history entry of its own before the page replaces it wholesale (a
+   * preset loaded over a session): the browser's Back button then brings it back — the link is
+   * the state, so nothing the user did is lost by picking another preset.
+   */
+  checkpoint(before: string, after: string): void {
+    clearTimeout(this.#timer);
+    this.#pending = null;
+    if (before !== this.last) history.replaceState(history.state, '', `#${before}`);
+    // The new entry carries the new state at once, so Back right away is already a hashchange.
+    history.pushState(history.state, '', `#${after}`);
+    this.last = after;
+  }
+
+  /** Drop a pending write: a link was just loaded, and the state it replaced must not be written over it. */
+  cancel(): void {
+    clearTimeout(this.#timer);
+    this.#pending = null;
+  }
+
   flush(): void {
     clearTimeout(this.#timer);
     const pending = this.#pending;
