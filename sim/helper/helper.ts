@@ -15,6 +15,7 @@ import { parseHelperArgv, type HelperOptions } from './argv.ts';
 import { helperBehaviour, type HelperBehaviour } from './behaviour.ts';
 import { CredSwitch, HelperAbort } from './creds.ts';
 import { MSG, perrorLine, syslogLine } from './messages.ts';
+import { utf8Length } from '../text/utf8.ts';
 import type { HelperOs } from './os.ts';
 import { QUIRK_SOURCES, type HelperQuirk, type HelperQuirkKind } from './quirks.ts';
 import {
@@ -446,13 +447,4 @@ export class VirtfsProxyHelper {
       }
     }
   }
-}
-
-function utf8Length(s: string): number {
-  let n = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
 }
