@@ -180,6 +180,38 @@ test.describe('layout and accessibility', () => {
     });
   }
 
+  for (const [w, h] of [[1280, 720], [1920, 1080]] as const) {
+    test(`the scenario view at ${w}×${h}: a preset stepped, its trace selected, light and dark (screenshots kept)`, async ({ page }) => {
+      await page.setViewportSize({ width: w, height: h });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto('./');
+        await waitForPlayground(page);
+        await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+        await page.getByTestId('tab-scenario').click();
+        const panel = page.getByTestId('scenario-panel');
+        await panel.getByTestId('scenario-run').click();
+        await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
+        await panel.getByTestId('trace-filter').fill('lane:helper');
+        const row = panel.getByTestId('trace-table').locator('.row').first();
+        await row.click();
+        await expect(panel.getByTestId('event-detail')).toContainText('helper');
+        const overflow = await inPage(page, `({
+          x: document.documentElement.scrollWidth - window.innerWidth,
+          y: document.documentElement.scrollHeight - window.innerHeight,
+        })`);
+        expect(overflow).toEqual({ x: 0, y: 0 });
+        // Every part of the scenario view has room: script, terminal, diagram, table, detail.
+        for (const id of ['scenario-script', 'guest-terminal', 'trace-sequence', 'trace-table', 'event-detail']) {
+          const box = (await panel.getByTestId(id).boundingBox())!;
+          expect(box.height, id).toBeGreaterThan(20);
+          expect(box.x + box.width, id).toBeLessThanOrEqual(w + 0.5);
+        }
+        await page.screenshot({ path: `test-results/screenshots/scenario-${w}x${h}-${scheme}.png` });
+      }
+    });
+  }
+
   for (const scheme of ['light', 'dark'] as const) {
     test(`axe-core finds no violations (${scheme} theme, plan and dialogs)`, async ({ page }) => {
       await page.emulateMedia({ colorScheme: scheme });
