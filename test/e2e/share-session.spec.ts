@@ -159,3 +159,31 @@ test('picking another preset keeps the state it replaces one Back away (session 
   await page.goForward();
   await expect(page.getByTestId('scenario-panel')).toContainText('device node');
 });
+
+test('a long shared session shows its rebuild progress and can be stopped; what was rebuilt stays', async ({ page, context }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-scenario').click();
+  await page.getByTestId('scenario-step').click();
+  await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'ok');
+  const link = await linkOf(page);
+  // The same link with 2,000 terminal lines appended (a long session someone shared).
+  const [base, frag] = link.split('#s=3.');
+  const state = JSON.parse(strFromU8(inflateSync(Buffer.from(frag!, 'base64url')))) as { session: { actions: unknown[] } };
+  for (let i = 0; i < 2000; i++) state.session.actions.push({ do: 'exec', line: `stat /mnt/hello.txt` });
+  const long = await context.newPage();
+  await long.goto(`${base}#s=3.${Buffer.from(deflateSync(strToU8(JSON.stringify(state)))).toString('base64url')}`);
+  const progress = long.getByTestId('session-restoring');
+  await expect(progress).toContainText(/action \d+ of 2001/);
+  await expect.poll(async () => Number(((await progress.textContent()) ?? '').match(/action (\d+) of/)?.[1] ?? 0)).toBeGreaterThan(5);
+  await long.getByTestId('session-restore-stop').click();
+  const stopped = long.getByTestId('session-restore-error');
+  await expect(stopped).toContainText(/stopped after \d+ of 2001 actions/);
+  const done = Number((await stopped.textContent())!.match(/after (\d+) of/)![1]);
+  expect(done).toBeGreaterThan(0);
+  expect(done).toBeLessThan(2001);
+  // What was rebuilt is shown: the step, and the terminal lines so far.
+  await expect(long.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'ok');
+  await expect(long.getByTestId('guest-terminal').locator('.xterm-rows')).toContainText('File: /mnt/hello.txt');
+});
