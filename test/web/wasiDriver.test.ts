@@ -8,7 +8,7 @@ import { ScenarioDriver, type DriverOutcome } from '../../web/lib/wasi/driver.ts
 import { handleSimRequest } from '../../web/lib/sim/handle.ts';
 import type { SimTransport } from '../../web/lib/sim/client.ts';
 import type { SimReply, SimRequest } from '../../web/lib/sim/protocol.ts';
-import type { ScenarioSnapshot } from '../../web/lib/sim/scenarioSession.ts';
+import { TRACE_PAGE, type ScenarioSnapshot } from '../../web/lib/sim/scenarioSession.ts';
 import { presetInputs } from '../../web/lib/presets/presets.ts';
 import { fetchShippedGuests } from '../../web/lib/wasi/shippedGuests.ts';
 import { shippedGuestPrograms } from '../../cli/guest-programs.ts';
@@ -100,6 +100,24 @@ describe('ScenarioDriver', () => {
     // …and down to the helper: proxy frames on the helper's socket caused (through 9P) by WASI calls.
     expect(r.trace.some((e) => e.kind === 'proxy' && causedByWasi(e, 'fd_readdir'))).toBe(true);
     expect(r.trace.some((e) => e.kind === 'proxy' && causedByWasi(e, 'path_filestat_get'))).toBe(true);
+    d.dispose();
+  });
+
+  it('a command that records more than a page of trace arrives in pages; the page holds the whole trace, in order', async () => {
+    const posted: string[] = [];
+    class Counting extends PageTransport { override post(req: SimRequest): void { posted.push(req.kind); super.post(req); } }
+    const d = new ScenarioDriver(() => new Counting(), { guestsBase: base, budgetMs: 60_000 });
+    const s = snap(await d.send({ kind: 'scenario-open', presetJson, inputs }));
+    const line = Array.from({ length: 400 }, () => 'stat /mnt/hello.txt').join('; ');
+    const r = snap(await d.send({ kind: 'guest-exec', session: s.session, line }));
+    expect(r.traceTotal).toBe(r.trace.length);
+    expect(r.trace.length).toBeGreaterThan(TRACE_PAGE + s.trace.length);
+    expect(r.trace.map((e) => e.id)).toEqual(Array.from({ length: r.trace.length }, (_, i) => i + 1));
+    expect(posted.filter((k) => k === 'trace-page').length).toBe(Math.ceil((r.trace.length - s.trace.length) / TRACE_PAGE) - 1);
+    // The next reply goes on from there (only its own new events travel).
+    const next = snap(await d.send({ kind: 'guest-exec', session: s.session, line: 'ls /mnt' }));
+    expect(next.trace.slice(0, r.trace.length)).toEqual(r.trace);
+    expect(next.trace.length).toBeGreaterThan(r.trace.length);
     d.dispose();
   });
 

@@ -19,6 +19,10 @@ export async function handleSimRequest(req: SimRequest): Promise<SimReply> {
         const { compareCells } = await import('../compare/compareCells.ts');
         return { id: req.id, kind: 'compare', result: compareCells(req.presetJson) };
       }
+      case 'trace-page': {
+        const s = await import('./scenarioSession.ts');
+        return { id: req.id, kind: 'trace-page', result: s.tracePage(req.session) };
+      }
       case 'host-read': {
         const s = await import('./scenarioSession.ts');
         return { id: req.id, kind: 'host-file', result: s.hostRead(req.session, req.path) };

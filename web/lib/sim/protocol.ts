@@ -3,7 +3,7 @@
 // style.md §4.2). Plain structured-cloneable data only: PlanResult is JSON-shaped by contract.
 import type { PlanOptions, PlanResult } from '../../../sim/libvirt/index.ts';
 import type { LaunchTraceResult } from './launchTrace.ts';
-import type { ScenarioReply } from './scenarioSession.ts';
+import type { ScenarioReply, TracePageReply } from './scenarioSession.ts';
 import type { CompareReply } from '../compare/compareCells.ts';
 import type { PlaygroundInputs } from '../state/inputs.ts';
 import type { HostEdit, HostReadResult } from '../hosttree/hostEdit.ts';
@@ -22,6 +22,8 @@ export type SimRequest =
   | { id: number; kind: 'host-edit'; session: number; edit: HostEdit }
   /** A host file's bytes, read as root (download / load into the editor); changes nothing. */
   | { id: number; kind: 'host-read'; session: number; path: string }
+  /** The rest of a scenario reply's trace, a page at a time (scenarioSession.ts TRACE_PAGE). */
+  | { id: number; kind: 'trace-page'; session: number }
   /** Compare mode: every matrix cell of the preset (web/lib/compare). */
   | { id: number; kind: 'compare'; presetJson: string };
 
@@ -30,6 +32,7 @@ export type SimReply =
   | { id: number; kind: 'launch-trace'; result: LaunchTraceResult }
   | { id: number; kind: 'scenario'; result: ScenarioReply }
   | { id: number; kind: 'host-file'; result: HostReadResult }
+  | { id: number; kind: 'trace-page'; result: TracePageReply }
   | { id: number; kind: 'compare'; result: CompareReply }
   /** The simulator threw (a bug, not a user error: user errors are `ok:false` plan results). */
   | { id: number; kind: 'crash'; message: string };

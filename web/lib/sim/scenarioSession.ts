@@ -31,10 +31,14 @@ export interface ScenarioSnapshot {
   /**
    * The session's trace events from index `traceFrom` on: each reply carries only what earlier
    * replies of this session did not (cloning a 100,000-event trace into the page on every reply
-   * froze it for ~0.4 s). 0 for the first reply of a session (an open or a restart).
+   * froze it for ~0.4 s), and at most TRACE_PAGE of them: the rest follow in trace-page replies
+   * (tracePage), so no single message takes the page long to receive. 0 for the first reply of a
+   * session (an open or a restart).
    */
   trace: TraceEvent[];
   traceFrom: number;
+  /** How many events the session's trace has in all (the page asks for pages until it holds them). */
+  traceTotal: number;
   /** The host's files now (sim/host dumpTree of /), for the host-tree panel. */
   host: TreeNode[];
   /** Every open fd of every host process (Kernel.listOpenFds): who has what open, for the host tree. */
@@ -46,6 +50,25 @@ export interface ScenarioSnapshot {
 }
 
 export type ScenarioReply = { ok: true; snapshot: ScenarioSnapshot } | { ok: false; message: string };
+
+/**
+ * Trace events per message: receiving 10,000 events (a structured clone) takes the page ~40 ms, so a
+ * command that records 100,000 arrives in ten messages the page handles between frames, instead of
+ * one that blocked it for ~0.4 s (test/e2e/trace-scroll.spec.ts measures it).
+ */
+export const TRACE_PAGE = 10_000;
+
+export type TracePageReply = { ok: true; session: number; from: number; events: TraceEvent[]; total: number } | { ok: false; message: string };
+
+/** The next page of the session's trace after what earlier replies carried. */
+export function tracePage(session: number): TracePageReply {
+  if (!current || current.id !== session) return { ok: false, message: `scenario session ${session} is no longer open` };
+  const events = current.run.recorder.events;
+  const from = current.sent;
+  const end = Math.min(events.length, from + TRACE_PAGE);
+  current.sent = end;
+  return { ok: true, session, from, events: events.slice(from, end), total: events.length };
+}
 
 /** base: the scenario as opened; uploads: the user's programs (web/lib/wasi), part of every replay's guest tree. */
 /** hostEdits: the host-tree panel's edits that succeeded, in order, re-applied after a restart's launch. */
@@ -59,7 +82,8 @@ function snapshot(): ScenarioSnapshot {
   const sched = run.scheduler;
   const events = run.recorder.events;
   const traceFrom = c.sent;
-  c.sent = events.length;
+  const traceEnd = Math.min(events.length, traceFrom + TRACE_PAGE);
+  c.sent = traceEnd;
   return {
     session: c.id,
     title: run.scenario.title,
@@ -69,8 +93,9 @@ function snapshot(): ScenarioSnapshot {
     blocked: sched?.blocked ?? [],
     error: run.error?.message ?? null,
     terminal: [...c.terminal],
-    trace: events.slice(traceFrom),
+    trace: events.slice(traceFrom, traceEnd),
     traceFrom,
+    traceTotal: events.length,
     host: dumpTree(run.host, '/', { maxEntries: 5000 }),
     openFds: run.host.listOpenFds(),
     hostEdits: [...c.hostEdits],

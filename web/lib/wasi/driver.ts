@@ -70,19 +70,47 @@ export class ScenarioDriver {
     return t;
   }
 
-  #post(cmd: ScenarioCmd): Promise<SimReply | 'timeout'> {
-    const id = this.#nextId++;
+  async #post(cmd: ScenarioCmd): Promise<SimReply | 'timeout'> {
     // An open also loads the simulator chunk and fetches the shipped programs over the network:
     // it gets the longer budget, so a slow connection is not mistaken for a runaway run.
     const budget = cmd.kind === 'scenario-open' ? Math.max(this.#budgetMs, OPEN_BUDGET_MS) : this.#budgetMs;
+    const r = await this.#request(cmd, budget);
+    return r === 'timeout' ? r : this.#completeTrace(r);
+  }
+
+  #request(req: WithoutId<SimRequest>, budget: number): Promise<SimReply | 'timeout'> {
+    const id = this.#nextId++;
     return new Promise((resolve) => {
       const timer = this.#timers.set(() => {
         if (!this.#waiting.delete(id)) return;
         resolve('timeout');
       }, budget);
-      this.#waiting.set(id, (r) => { this.#timers.clear(timer); resolve(this.#joinTrace(r)); });
-      this.#transport.post({ ...cmd, id } as SimRequest);
+      this.#waiting.set(id, (r) => { this.#timers.clear(timer); resolve(r); });
+      this.#transport.post({ ...req, id } as SimRequest);
     });
+  }
+
+  /**
+   * A scenario reply with the session's whole trace: its new events joined to what the page holds,
+   * then the remaining pages asked for one message at a time (scenarioSession.ts TRACE_PAGE), each
+   * handled between frames.
+   */
+  async #completeTrace(reply: SimReply): Promise<SimReply | 'timeout'> {
+    const joined = this.#joinTrace(reply);
+    if (joined.kind !== 'scenario' || !joined.result.ok) return joined;
+    const snap = joined.result.snapshot;
+    let events = snap.trace;
+    while (events.length < snap.traceTotal) {
+      const p = await this.#request({ kind: 'trace-page', session: snap.session }, this.#budgetMs);
+      if (p === 'timeout') return p;
+      if (p.kind !== 'trace-page' || !p.result.ok || p.result.from !== events.length || p.result.events.length === 0) {
+        const why = p.kind === 'crash' ? p.message : p.kind === 'trace-page' && !p.result.ok ? p.result.message : `the trace page does not continue at event ${events.length}`;
+        return { id: reply.id, kind: 'crash', message: `scenario session ${snap.session}: ${why}` };
+      }
+      events = events.concat(p.result.events);
+      this.#trace = { session: snap.session, events };
+    }
+    return { ...joined, result: { ok: true, snapshot: { ...snap, trace: events, traceTotal: events.length } } };
   }
 
   async send(command: ScenarioCmd): Promise<DriverOutcome> {
