@@ -3,7 +3,7 @@
 // 2560×1440, and accessibility (axe-core) in both themes.
 import { test, expect, type Page } from '@playwright/test';
 import { deflateSync, strToU8 } from 'fflate';
-import { PROXY_XML, axeViolations, getXml, inPage, setXml, waitForPlayground, watchErrors } from './support.ts';
+import { PROXY_XML, axeViolations, getXml, inPage, openPresetScenario, setXml, waitForPlayground, watchErrors } from './support.ts';
 
 function b64url(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('base64url');
@@ -185,10 +185,7 @@ test.describe('layout and accessibility', () => {
       await page.setViewportSize({ width: w, height: h });
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.goto('./');
-        await waitForPlayground(page);
-        await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-        await page.getByTestId('tab-scenario').click();
+        await openPresetScenario(page, 'walk/symlink-escape');
         const panel = page.getByTestId('scenario-panel');
         await panel.getByTestId('scenario-run').click();
         await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);

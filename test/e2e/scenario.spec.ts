@@ -2,13 +2,10 @@
 // guest terminal (xterm.js), and see the trace of the run. walk/symlink-escape: a guest-made symlink
 // to / and a walk through it (scenarios.md §3).
 import { test, expect } from '@playwright/test';
-import { waitForPlayground } from './support.ts';
+import { openPresetScenario } from './support.ts';
 
 test('step, run, type in the guest terminal; the trace grows with each', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const script = page.getByTestId('scenario-script');
   await expect(script.locator('li')).not.toHaveCount(0);
   await expect(script.locator('li').first()).toHaveAttribute('data-status', 'pending');
@@ -55,10 +52,7 @@ test('step, run, type in the guest terminal; the trace grows with each', async (
 });
 
 test('editing the XML marks the run stale; restarting uses the new XML', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('launch/leftover-path-on-qemu-7.2');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'launch/leftover-path-on-qemu-7.2');
   // As posted on 7.2, QEMU refuses the leftover path= and the domain does not start.
   await expect(page.getByTestId('scenario-error')).toContainText("'path' is invalid for fsdriver 'proxy'");
   await page.getByTestId('variant-picker').selectOption('corrected');
@@ -70,10 +64,7 @@ test('editing the XML marks the run stale; restarting uses the new XML', async (
 });
 
 test('a share link carries the preset and the scenario tab', async ({ page, context }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('mknod/host-device');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'mknod/host-device');
   await expect(page.getByTestId('scenario-script').locator('li').first()).toBeVisible();
   await page.getByTestId('share-button').click();
   const link = await page.getByTestId('share-link').inputValue();
@@ -87,10 +78,7 @@ test('a share link carries the preset and the scenario tab', async ({ page, cont
 });
 
 test('the guest terminal: Tab completes through the guest (a traced readdir), ↑ recalls, Tab on an empty line leaves', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
   await term.locator('.xterm').click();

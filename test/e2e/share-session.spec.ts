@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
-import { waitForPlayground, watchErrors } from './support.ts';
+import { openPresetScenario, watchErrors } from './support.ts';
 
 async function scriptStatuses(page: Page): Promise<string[]> {
   return page.getByTestId('scenario-script').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status') ?? ''));
@@ -20,10 +20,7 @@ async function linkOf(page: Page): Promise<string> {
 
 test('a share link rebuilds the session: steps, terminal lines, host edits, an upload and the selected event', async ({ page, context }) => {
   const errors = watchErrors(page);
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const script = page.getByTestId('scenario-script');
   await expect(script.locator('li').first()).toHaveAttribute('data-status', 'pending');
   await page.getByTestId('scenario-step').click();
@@ -100,10 +97,7 @@ test('a share link rebuilds the session: steps, terminal lines, host edits, an u
 });
 
 test('an imported scenario file travels inside the link; a link with a broken one says where', async ({ page, context }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/dotdot-from-root');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/dotdot-from-root');
   await expect(page.getByTestId('scenario-script').locator('li').first()).toBeVisible();
   // Export the scenario, change its title, import it back: a scenario that no server has.
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scenario-export').click()]);
@@ -137,10 +131,7 @@ test('an imported scenario file travels inside the link; a link with a broken on
 });
 
 test('picking another preset keeps the state it replaces one Back away (session included)', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   await page.getByTestId('scenario-step').click();
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
@@ -161,10 +152,7 @@ test('picking another preset keeps the state it replaces one Back away (session 
 });
 
 test('a long shared session shows its rebuild progress and can be stopped; what was rebuilt stays', async ({ page, context }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   await page.getByTestId('scenario-step').click();
   await expect(page.getByTestId('scenario-script').locator('li').first()).toHaveAttribute('data-status', 'ok');
   const link = await linkOf(page);

@@ -44,6 +44,14 @@ export async function waitForPlayground(scope: Scope): Promise<void> {
   await expect(scope.locator('[data-testid="argv-qemu"]')).toBeVisible({ timeout: 20_000 });
 }
 
+/** A fresh page with a preset picked from the list and its Scenario tab open (the session opening). */
+export async function openPresetScenario(page: Page, presetId: string): Promise<void> {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption(presetId);
+  await page.getByTestId('tab-scenario').click();
+}
+
 export function editorContent(scope: Scope) {
   return scope.locator('[data-testid="xml-editor"] .cm-content');
 }
