@@ -101,3 +101,38 @@ test('the guest terminal: Tab completes through the guest (a traced readdir), â†
   await page.keyboard.press('Tab');
   await expect(term.getByRole('textbox', { name: 'Terminal input' })).not.toBeFocused();
 });
+
+test('the trace table follows new events only while it shows the end (scrolled up, it stays put)', async ({ page }) => {
+  await openPresetScenario(page, 'walk/symlink-escape');
+  const panel = page.getByTestId('scenario-panel');
+  await panel.getByTestId('scenario-run').click();
+  await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
+  const table = panel.getByTestId('trace-table');
+  const scroller = table.locator('[role="listbox"] > div').first();
+  const term = page.getByTestId('guest-terminal');
+  const status = panel.locator('[role="status"]').filter({ hasText: 'events' });
+  const total = async () => Number((await status.textContent())!.match(/of (\d+) events/)![1]);
+  // Following: the newest row is in view.
+  await expect(table.locator(`.row[data-id="${await total()}"]`)).toBeVisible();
+  // Scrolled to the top, a new command does not pull the view down. (Not within ~150 ms of the last
+  // automatic scroll: virtua holds a scrollToIndex target that long while it measures rows.)
+  await page.waitForTimeout(500);
+  await scroller.evaluate((el) => { el.scrollTop = 0; });
+  await expect(table.locator('.row[data-id="1"]')).toBeVisible();
+  const before = await total();
+  await term.locator('.xterm').click();
+  await page.keyboard.type('ls /mnt');
+  await page.keyboard.press('Enter');
+  await expect.poll(total).toBeGreaterThan(before);
+  await page.waitForTimeout(300);
+  await expect(table.locator('.row[data-id="1"]')).toBeVisible();
+  // Back at the end, it follows again.
+  await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.waitForTimeout(300);
+  const mid = await total();
+  await term.locator('.xterm').click();
+  await page.keyboard.type('ls /mnt');
+  await page.keyboard.press('Enter');
+  await expect.poll(total).toBeGreaterThan(mid);
+  await expect(table.locator(`.row[data-id="${await total()}"]`)).toBeVisible();
+});
