@@ -193,6 +193,9 @@ test.describe('layout and accessibility', () => {
         const row = panel.getByTestId('trace-table').locator('.row').first();
         await row.click();
         await expect(panel.getByTestId('event-detail')).toContainText('helper');
+        // The acting process's credentials and capabilities, by name (the helper starts as root, all caps).
+        await expect(panel.getByTestId('event-creds')).toContainText(/^uid \d+\/\d+\/\d+\/\d+ · gid /);
+        await expect(panel.getByTestId('event-caps')).toContainText(/effective (all|none|[a-z_,]+) 0x[0-9a-f]{16}/);
         const overflow = await inPage(page, `({
           x: document.documentElement.scrollWidth - window.innerWidth,
           y: document.documentElement.scrollHeight - window.innerHeight,

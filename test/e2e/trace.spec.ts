@@ -68,3 +68,20 @@ test('libvirt 9.0 refuses the proxy driver: no launch, and the tab says why', as
   await page.getByTestId('tab-trace').click();
   await expect(page.getByTestId('trace-none')).toContainText("Invalid value for attribute 'type' in element 'driver': 'proxy'.");
 });
+
+test("after the helper's capset, its syscalls show the seven capabilities it kept, by name", async ({ page }) => {
+  await page.goto('./');
+  await waitForPlayground(page);
+  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
+  await page.getByTestId('tab-trace').click();
+  const filter = page.getByTestId('trace-filter');
+  await filter.fill('lane:helper kind:syscall type:lstat');
+  // The first lstat is the start-up check of the export (still root with every capability); the
+  // last is the realize T_LSTAT's, inside the chroot after capset.
+  await expect(page.getByTestId('trace-table').locator('.row')).toHaveCount(2);
+  const row = page.getByTestId('trace-table').locator('.row').last();
+  await row.click();
+  // QEMU 7.2's helper (libcap-ng): CAP_CHOWN, DAC_OVERRIDE, FOWNER, FSETID, SETGID, SETUID, MKNOD.
+  await expect(page.getByTestId('event-caps')).toContainText('effective chown,dac_override,fowner,fsetid,setgid,setuid,mknod 0x00000000080000db');
+  await expect(page.getByTestId('event-detail')).toContainText('/srv/export'); // its root: the chroot
+});
