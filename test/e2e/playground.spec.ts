@@ -190,8 +190,9 @@ test.describe('layout and accessibility', () => {
         await panel.getByTestId('scenario-run').click();
         await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
         await panel.getByTestId('trace-filter').fill('lane:helper');
-        const row = panel.getByTestId('trace-table').locator('.row').first();
-        await row.click();
+        await expect(panel.locator('#trace-filter-status')).toHaveText(/^(\d+) of (?!\1 )\d+ events$/);
+        await page.waitForTimeout(300); // the table settles (virtua) before a row is picked
+        await panel.getByTestId('trace-table').locator('.row').first().click();
         await expect(panel.getByTestId('event-detail')).toContainText('helper');
         // The acting process's credentials and capabilities, by name (the helper starts as root, all caps).
         await expect(panel.getByTestId('event-creds')).toContainText(/^uid \d+\/\d+\/\d+\/\d+ · gid /);

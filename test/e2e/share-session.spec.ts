@@ -54,10 +54,14 @@ test('a share link rebuilds the session: steps, terminal lines, host edits, an u
   // Select an event in the trace (filtered to the helper's lane).
   const panel = page.getByTestId('scenario-panel');
   await panel.getByTestId('trace-filter').fill('lane:helper kind:syscall');
-  const eventId = await panel.getByTestId('trace-table').locator('.row').nth(3).getAttribute('data-id');
-  const row = panel.getByTestId('trace-table').locator(`.row[data-id="${eventId}"]`);
-  await row.click();
-  await expect(row).toHaveAttribute('aria-selected', 'true');
+  // The filtered list is in place and the table has stopped following (virtua settles ~150 ms)
+  // before a row is picked: a row read earlier can be scrolled out of the virtualised DOM.
+  await expect(panel.locator('#trace-filter-status')).toHaveText(/^(\d+) of (?!\1 )\d+ events$/);
+  await page.waitForTimeout(300);
+  await panel.getByTestId('trace-table').locator('.row').nth(3).click();
+  const row = panel.getByTestId('trace-table').locator('.row[aria-selected="true"]');
+  await expect(row).toHaveCount(1);
+  const eventId = await row.getAttribute('data-id');
   const detail = await panel.getByTestId('event-detail').textContent();
   expect(detail).toContain(`#${eventId}`);
 
