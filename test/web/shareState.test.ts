@@ -7,8 +7,7 @@ import {
   decodeShareFragment, encodeRawFragment, encodeShareFragment, fromBase64Url, toBase64Url,
   ShareLinkError, SHARE_FORMAT_VERSION, MAX_FRAGMENT_CHARS, type ShareState,
 } from '../../web/lib/share/shareState.ts';
-import { recordAction, type SessionAction } from '../../web/lib/share/sessionShare.ts';
-import { commandOf } from '../../web/lib/scenario/replay.ts';
+import { actionOf, commandOf } from '../../web/lib/scenario/replay.ts';
 
 const state: ShareState = {
   xml: `<domain type='qemu'>\n  <name>fstest</name>\n  <devices><filesystem type='mount'><driver type='proxy'/>` +
@@ -188,15 +187,8 @@ describe('v3: the scenario session, an imported scenario file and the trace sele
     expect(() => decodeShareFragment(encodeRawFragment(3, { ...state, session: { actions: [] } }))).toThrow(/state\.session needs state\.preset/);
     expect(() => decodeShareFragment(encodeRawFragment(3, { ...state, selection: { trace: { event: -1, filter: '' } } }))).toThrow(/state\.selection\.trace\.event must be an event id/);
   });
-  it('keeps the action list short: a restart drops what it replays anyway; a re-upload replaces', () => {
-    let list: SessionAction[] = [];
-    for (const a of session.actions.slice(0, 10)) list = recordAction(list, a);
-    list = recordAction(list, { do: 'upload', name: 'prog.wasm', wasm_b64: 'AGFzbQEAAAB=' });
-    expect(list.filter((a) => a.do === 'upload')).toHaveLength(1);
-    list = recordAction(list, { do: 'restart' });
-    list = recordAction(list, { do: 'step' });
-    list = recordAction(list, { do: 'restart' });
-    expect(list.map((a) => a.do)).toEqual(['edit', 'edit', 'edit', 'edit', 'edit', 'edit', 'upload', 'restart']);
+  it('actionOf (journal → link) and commandOf (link → request) are inverses for every action kind', () => {
+    for (const a of session.actions) expect(actionOf(commandOf(a, 7))).toEqual(a);
   });
   it('each action becomes the request the panel sends for it', () => {
     expect(commandOf({ do: 'exec', line: 'ls' }, 4)).toEqual({ kind: 'guest-exec', session: 4, line: 'ls' });

@@ -121,6 +121,24 @@ describe('ScenarioDriver', () => {
     d.dispose();
   });
 
+  it("the journal is the session a link carries: a restart keeps only the edits and uploads before it", async () => {
+    const d = new ScenarioDriver(() => new PageTransport(), { guestsBase: base, budgetMs: 60_000 });
+    const s = snap(await d.send({ kind: 'scenario-open', presetJson, inputs }));
+    await d.send({ kind: 'scenario-step', session: s.session });
+    await d.send({ kind: 'host-edit', session: s.session, edit: { op: 'mkdir', path: '/srv/export/d' } });
+    await d.send({ kind: 'guest-exec', session: s.session, line: 'ls /mnt' });
+    await d.send({ kind: 'host-read', session: s.session, path: '/srv/export/hello.txt' }); // a look: not journaled
+    expect(d.actions.map((c) => c.kind)).toEqual(['scenario-step', 'host-edit', 'guest-exec']);
+    const r = snap(await d.send({ kind: 'scenario-restart', session: s.session }));
+    expect(d.actions.map((c) => c.kind)).toEqual(['host-edit', 'scenario-restart']);
+    await d.send({ kind: 'guest-exec', session: r.session, line: 'ls /mnt' });
+    expect(d.actions.map((c) => c.kind)).toEqual(['host-edit', 'scenario-restart', 'guest-exec']);
+    // A refused command is not part of the session.
+    await d.send({ kind: 'host-edit', session: r.session, edit: { op: 'mkdir', path: '/srv/export/d' } });
+    expect(d.actions).toHaveLength(3);
+    d.dispose();
+  });
+
   it('an upload is runnable, and is still there after a restart and after a new open', async () => {
     const d = new ScenarioDriver(() => new PageTransport(), { guestsBase: base, budgetMs: 60_000 });
     let s = snap(await d.send({ kind: 'scenario-open', presetJson, inputs }));

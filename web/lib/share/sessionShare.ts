@@ -154,23 +154,7 @@ export function readSessionShare(raw: unknown, where: string, inputsOf: (o: Reco
   return o['opened'] === undefined ? { actions } : { opened: inputsOf(record(o['opened'], `${where}.opened`), `${where}.opened`), actions };
 }
 
-// ---------------------------------------------------------------------------- keeping the action list
-
-export function uploadAction(name: string, bytes: Uint8Array): SessionAction {
-  return { do: 'upload', name, wasm_b64: bytesToBase64(bytes) };
-}
-
-/**
- * The list after one more successful action. A restart is a fresh, deterministic run of the opened
- * scenario with the uploads and host edits re-applied (web/lib/sim/scenarioSession.ts), so what came
- * before it except those no longer matters: dropped, which keeps links short (the driver's journal
- * compacts the same way). A second upload of a name replaces the first.
- */
-export function recordAction(list: readonly SessionAction[], a: SessionAction): SessionAction[] {
-  if (a.do === 'restart') return [...list.filter((x) => x.do === 'edit' || x.do === 'upload'), a].filter((x, i, all) => x.do !== 'restart' || i === all.length - 1);
-  if (a.do === 'upload') return [...list.filter((x) => !(x.do === 'upload' && x.name === a.name)), a];
-  return [...list, a];
-}
+// ------------------------------------------------------------------------------------ for messages
 
 /** A short human description of an action, for messages ("exec `ls /mnt`"). */
 export function describeAction(a: SessionAction): string {

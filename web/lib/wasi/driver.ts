@@ -55,6 +55,14 @@ export class ScenarioDriver {
   get #timers(): Timers { return this.opts.timers ?? realTimers; }
   get where(): 'worker' | 'page' { return this.#transport.where; }
   get journalLength(): number { return this.#journal.length; }
+  /**
+   * What the user did since the open, as the journal keeps it (restarts compacted): the one record of
+   * a session, replayed after a watchdog stop and written into share links (web/lib/scenario/replay.ts
+   * actionOf).
+   */
+  get actions(): readonly Exclude<ScenarioCmd, { kind: 'scenario-open' | 'host-read' }>[] {
+    return this.#journal.filter((c): c is Exclude<ScenarioCmd, { kind: 'scenario-open' | 'host-read' }> => c.kind !== 'scenario-open' && c.kind !== 'host-read');
+  }
 
   #attach(t: SimTransport): SimTransport {
     t.onReply((reply) => {
