@@ -3,13 +3,10 @@
 // not (scenarios.md §3). Everything with the keyboard where the page offers it.
 import { readFile } from 'node:fs/promises';
 import { test, expect } from '@playwright/test';
-import { axeViolations, waitForPlayground } from './support.ts';
+import { axeViolations, openPresetScenario } from './support.ts';
 
 test('compare shows the matrix cells with different outcomes, each as the preset expects', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const toggle = page.getByTestId('compare-toggle');
   await toggle.focus();
   await page.keyboard.press('Enter');
@@ -42,10 +39,7 @@ test('compare shows the matrix cells with different outcomes, each as the preset
 });
 
 test('step through the trace by event with the keyboard; export the sequence diagram as SVG', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const panel = page.getByTestId('scenario-panel');
   await panel.getByTestId('scenario-run').click();
   await expect(panel.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);

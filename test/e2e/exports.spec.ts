@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { importJson } from '../../sim/trace/json.ts';
 import { REAL, assertPresent, haveReal } from '../support/real-components.ts';
-import { waitForPlayground } from './support.ts';
+import { openPresetScenario } from './support.ts';
 
 async function download(page: Page, button: string): Promise<string> {
   const panel = page.getByTestId('scenario-panel');
@@ -19,10 +19,7 @@ async function download(page: Page, button: string): Promise<string> {
 test('walk/symlink-escape: the trace exported as pcapng, JSON, text, Mermaid and SVG parses back', async ({ page }) => {
   test.skip(!haveReal(REAL.tshark), 'tshark is needed to read the pcapng');
   assertPresent(REAL.tshark);
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   await page.getByTestId('scenario-run').click();
   await expect(page.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
 

@@ -3,13 +3,10 @@
 // who has what open, then export the scenario, re-import it, and import a broken file.
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { axeViolations, waitForPlayground } from './support.ts';
+import { axeViolations, openPresetScenario } from './support.ts';
 
 test('host tree: owner, mode, open fds, keyboard; edits incl. chmod/chown/rename; scenario export, re-import, broken import', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   await page.getByTestId('scenario-run').click();
   await expect(page.getByTestId('scenario-script').locator('li[data-status="pending"]')).toHaveCount(0);
 

@@ -2,7 +2,7 @@
 // guest terminal (xterm.js), and see the trace of the run. walk/symlink-escape: a guest-made symlink
 // to / and a walk through it (scenarios.md §3).
 import { test, expect } from '@playwright/test';
-import { openPresetScenario } from './support.ts';
+import { openPresetScenario, typeInTerminal } from './support.ts';
 
 test('step, run, type in the guest terminal; the trace grows with each', async ({ page }) => {
   await openPresetScenario(page, 'walk/symlink-escape');
@@ -24,9 +24,7 @@ test('step, run, type in the guest terminal; the trace grows with each', async (
 
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
-  await term.locator('.xterm').click();
-  await page.keyboard.type('ls /mnt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'ls /mnt');
   await expect(term.locator('.xterm-rows')).toContainText('hello.txt');
   await expect.poll(events).toBeGreaterThan(before);
   // The table follows the newest events while nothing is selected.
@@ -120,9 +118,7 @@ test('the trace table follows new events only while it shows the end (scrolled u
   await scroller.evaluate((el) => { el.scrollTop = 0; });
   await expect(table.locator('.row[data-id="1"]')).toBeVisible();
   const before = await total();
-  await term.locator('.xterm').click();
-  await page.keyboard.type('ls /mnt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'ls /mnt');
   await expect.poll(total).toBeGreaterThan(before);
   await page.waitForTimeout(300);
   await expect(table.locator('.row[data-id="1"]')).toBeVisible();
@@ -130,9 +126,7 @@ test('the trace table follows new events only while it shows the end (scrolled u
   await scroller.evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await page.waitForTimeout(300);
   const mid = await total();
-  await term.locator('.xterm').click();
-  await page.keyboard.type('ls /mnt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'ls /mnt');
   await expect.poll(total).toBeGreaterThan(mid);
   await expect(table.locator(`.row[data-id="${await total()}"]`)).toBeVisible();
 });

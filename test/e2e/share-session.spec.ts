@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 import { deflateSync, inflateSync, strFromU8, strToU8 } from 'fflate';
-import { openPresetScenario, watchErrors } from './support.ts';
+import { openPresetScenario, typeInTerminal, watchErrors } from './support.ts';
 
 async function scriptStatuses(page: Page): Promise<string[]> {
   return page.getByTestId('scenario-script').locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-status') ?? ''));
@@ -37,18 +37,14 @@ test('a share link rebuilds the session: steps, terminal lines, host edits, an u
   await expect(page.getByTestId('host-edit-message')).toHaveText('wrote /srv/export/shared.txt');
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
-  await term.locator('.xterm').click();
-  await page.keyboard.type('cat /mnt/shared.txt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'cat /mnt/shared.txt');
   await expect(term.locator('.xterm-rows')).toContainText('from the link');
 
   // An uploaded WASI program, run from the terminal.
   const wasm = await readFile('public/guests/cat.wasm');
   await page.getByTestId('wasi-upload').setInputFiles({ name: 'mycat.wasm', mimeType: 'application/wasm', buffer: wasm });
   await expect(page.getByTestId('wasi-upload-message')).toContainText('/guests/mycat.wasm');
-  await term.locator('.xterm').click();
-  await page.keyboard.type('run /guests/mycat.wasm /mnt/shared.txt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'run /guests/mycat.wasm /mnt/shared.txt');
   await expect(term.locator('.xterm-rows')).toContainText('from the link', { timeout: 20_000 });
 
   // Select an event in the trace (filtered to the helper's lane).
@@ -139,9 +135,7 @@ test('picking another preset keeps the state it replaces one Back away (session 
   await page.getByTestId('scenario-step').click();
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
-  await term.locator('.xterm').click();
-  await page.keyboard.type('ls /mnt');
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, 'ls /mnt');
   await expect(term.locator('.xterm-rows')).toContainText('hello.txt');
   const statuses = await scriptStatuses(page);
 

@@ -52,6 +52,15 @@ export async function openPresetScenario(page: Page, presetId: string): Promise<
   await page.getByTestId('tab-scenario').click();
 }
 
+/** Type one line into the guest terminal (xterm.js) and press Enter, as a user would. */
+export async function typeInTerminal(page: Page, line: string): Promise<void> {
+  const term = page.getByTestId('guest-terminal');
+  await expect(term).toHaveAttribute('data-ready', 'true');
+  await term.locator('.xterm').click();
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+}
+
 export function editorContent(scope: Scope) {
   return scope.locator('[data-testid="xml-editor"] .cm-content');
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '../../sim/p9/index.ts';
 import { exportJson, exportPcapng, importJson, TraceRecorder } from '../../sim/trace/index.ts';
-import { axeViolations, inPage, PROXY_XML, setXml, waitForPlayground } from './support.ts';
+import { axeViolations, inPage, openPresetScenario, PROXY_XML, setXml, waitForPlayground } from './support.ts';
 
 const N = 100_000;
 const ROW = 22; // TraceTable's itemSize (px)
@@ -237,10 +237,7 @@ test('bad trace files are refused with a located message and the live trace stay
 });
 
 test('a pcapng capture opens too (its 9P messages), and a running scenario keeps recording underneath a file', async ({ page }) => {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const panel = page.getByTestId('scenario-panel');
   await expect(panel.getByTestId('trace-table').locator('.row').first()).toBeVisible();
   const status = panel.locator('#trace-filter-status');
@@ -277,10 +274,7 @@ test('a pcapng capture opens too (its 9P messages), and a running scenario keeps
 
 test('a 100,000-event trace recorded in the page (race.wasm, 320 flips through the proxy) and scrolled: measured', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption('walk/symlink-escape');
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, 'walk/symlink-escape');
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
   const type = async (line: string) => {

@@ -5,15 +5,12 @@
 import { test, expect, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { waitForPlayground, watchErrors } from './support.ts';
+import { openPresetScenario, typeInTerminal, watchErrors } from './support.ts';
 
 const PROGRAMS = join(dirname(fileURLToPath(import.meta.url)), '..', 'wasi', 'programs');
 
 async function openScenario(page: Page, preset = 'walk/symlink-escape') {
-  await page.goto('./');
-  await waitForPlayground(page);
-  await page.getByTestId('preset-list').selectOption(preset);
-  await page.getByTestId('tab-scenario').click();
+  await openPresetScenario(page, preset);
   await expect(page.getByTestId('scenario-script').locator('li')).not.toHaveCount(0);
   const term = page.getByTestId('guest-terminal');
   await expect(term).toHaveAttribute('data-ready', 'true');
@@ -21,9 +18,7 @@ async function openScenario(page: Page, preset = 'walk/symlink-escape') {
 }
 
 async function type(page: Page, term: ReturnType<Page['getByTestId']>, line: string) {
-  await term.locator('.xterm').click();
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+  await typeInTerminal(page, line);
 }
 
 test('run /guests/ls.wasm -l /mnt: output in the terminal, WASI calls and their 9P in the trace', async ({ page }) => {
