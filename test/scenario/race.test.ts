@@ -56,6 +56,12 @@ describe('trace of a race', () => {
     const before = ev.slice(0, note).filter((e) => e.kind === 'syscall' && e.lane === 'qemu').pop();
     const after = ev.slice(note).find((e) => e.kind === 'syscall' && e.lane === 'qemu');
     expect(before && before.kind === 'syscall' && before.args.path).toBe('/srv/export///d/passwd');
-    expect(after && after.kind === 'syscall' && after.name).toBeDefined();
+    // The use after the swap: the same name, now through the racer's symlink — another inode (the
+    // host's /etc/passwd), which is the whole TOCTTOU (scenarios.md race/swap-dir-for-symlink).
+    if (!before || before.kind !== 'syscall' || !after || after.kind !== 'syscall') throw new Error('no check/use syscalls around the racer');
+    expect(after.name).toBe('newfstatat');
+    expect(after.args.path).toBe(before.args.path);
+    const ino = (e: typeof after) => (e.result as { ino: number }).ino;
+    expect(ino(after)).not.toBe(ino(before));
   });
 });
